@@ -1,0 +1,254 @@
+"""The `portcheck` command line: scan a repository, list checks, explain one.
+
+Kept thin: parsing options, choosing where output goes, and exit codes. Scanning lives in
+`scan.py`, rendering in `portcheck.reports`.
+"""
+from __future__ import annotations
+
+import enum
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+try:  # typer >= 0.20 carries its own copy of click; its commands raise that copy's exceptions
+    from typer._click import exceptions as click_errors
+except ImportError:  # older typer uses click itself
+    from click import exceptions as click_errors
+
+from . import __version__
+
+app = typer.Typer(
+    name="portcheck",
+    add_completion=False,
+    no_args_is_help=False,
+    rich_markup_mode=None,
+    help=(
+        "How ready is your ML project repository to be shown to a hiring panel?\n\n"
+        "portcheck reads a repository (it never runs, imports or changes it), checks README clarity, "
+        "reproducibility, metric reporting and code quality, and writes a readiness report with "
+        "evidence, fixes and interview talking points.\n\n"
+        "Examples:\n\n"
+        "  portcheck ./my-project                      # writes portcheck-report.html here\n\n"
+        "  portcheck ./my-project --format json -o -   # JSON report on standard output\n\n"
+        "  portcheck . --fail-under 70                 # exit 1 when the score is below 70 (CI)\n\n"
+        "  portcheck checks                            # every check: id, area, title\n\n"
+        "  portcheck explain RD101                     # what a check looks for and how to fix it"
+    ),
+)
+
+COMMANDS = {"scan", "checks", "explain"}
+DEFAULT_HTML = "portcheck-report.html"
+EXIT_BELOW_THRESHOLD = 1
+EXIT_USAGE = 2
+
+
+class Format(str, enum.Enum):
+    html = "html"
+    json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"portcheck {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """How ready is your ML project repository to be shown to a hiring panel?"""
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v for item in values or [] for v in item.split(",") if v.strip()]
+
+
+@app.command()
+def scan(
+    path: Annotated[Path, typer.Argument(help="The repository folder to scan. It is only read, never changed.",
+                                         show_default=False)],
+    format: Annotated[Format, typer.Option("--format", "-f", help=(
+        "Report format. html writes portcheck-report.html in the current folder; json, markdown and "
+        "sarif go to standard output unless -o names a file."))] = Format.html,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", metavar="FILE", help=(
+        "Where to write the report; '-' is standard output."), show_default=False)] = None,
+    fail_under: Annotated[Optional[int], typer.Option("--fail-under", metavar="N", min=0, max=100, help=(
+        "Exit with status 1 when the overall score is below N (0-100). Also read from "
+        "[tool.portcheck] fail-under."), show_default=False)] = None,
+    select: Annotated[Optional[list[str]], typer.Option("--select", metavar="IDS", help=(
+        "Run only these checks: ids or prefixes, comma-separated or repeated (e.g. RD,RP101)."),
+        show_default=False)] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", metavar="IDS", help=(
+        "Do not run these checks: ids or prefixes, comma-separated or repeated."), show_default=False)] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help=(
+        "Show progress on the terminal (standard error) while a scan takes more than a moment."))] = True,
+) -> None:
+    """Scan a repository and write its readiness report."""
+    from .scan import scan as run_scan
+
+    root = path.expanduser()
+    if not root.exists():
+        raise click_errors.UsageError(f"{path}: no such folder")
+    if not root.is_dir():
+        raise click_errors.UsageError(f"{path}: is a file; give the repository's folder")
+    destination = output if output is not None else (DEFAULT_HTML if format is Format.html else "-")
+    with _ProgressDisplay(enabled=progress and sys.stderr.isatty()) as display:
+        report = run_scan(root, select=_split(select), ignore=_split(ignore), fail_under=fail_under,
+                          progress=display.update)
+    text = _render(report, format)
+    if destination == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        written = _write_atomically(Path(destination), text)
+        _print_summary(report, written, root)
+    threshold = report.fail_under
+    if threshold is not None and report.scores.overall < threshold:
+        typer.echo(f"portcheck: overall score {report.scores.overall} is below {threshold}", err=True)
+        raise typer.Exit(EXIT_BELOW_THRESHOLD)
+
+
+def _render(report, format: Format) -> str:
+    if format is Format.json:
+        from portcheck.reports import json_report as renderer
+    elif format is Format.markdown:
+        from portcheck.reports import markdown as renderer
+    elif format is Format.sarif:
+        from portcheck.reports import sarif as renderer
+    else:
+        from portcheck.reports import html as renderer
+    return renderer.render(report)
+
+
+def _write_atomically(target: Path, text: str) -> Path:
+    target = target.expanduser()
+    if target.is_dir():
+        raise click_errors.UsageError(f"-o {target}: is a folder; name a file")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise click_errors.UsageError(f"-o {target}: folder {parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=".portcheck-", dir=parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _print_summary(report, written: Path, root: Path) -> None:
+    from portcheck.reports.terminal import render_summary
+
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    shown = written.resolve()
+    typer.echo(render_summary(report, report_path=str(shown), color=color))
+    if shown.is_relative_to(root.resolve()):
+        typer.echo(f"note: the report was written inside the scanned repository ({shown.name}); "
+                   "use -o to write it elsewhere", err=True)
+
+
+@app.command("checks")
+def list_checks() -> None:
+    """List every available check: id, area, weight and title (plugins included)."""
+    from .registry import load_registry
+
+    registry = load_registry()
+    for note in registry.notes:
+        typer.echo(f"warning: {note.message}", err=True)
+    rows = registry.sorted()
+    width = max((len(c.area.value) for c in rows), default=6)
+    for c in rows:
+        origin = "" if c.origin == "builtin" else f"  [{c.origin}]"
+        typer.echo(f"{c.id}  {c.area.value:<{width}}  w{c.weight}  {c.title}{origin}")
+
+
+@app.command()
+def explain(check_id: Annotated[str, typer.Argument(metavar="ID", help="A check id, e.g. RD101.")]) -> None:
+    """Print a check's documentation: what it checks, why a panel cares, how to fix it."""
+    from .registry import load_registry
+
+    chk = load_registry().checks.get(check_id.strip().upper())
+    if chk is None:
+        raise click_errors.UsageError(f"unknown check id {check_id!r}; 'portcheck checks' lists them")
+    typer.echo(f"{chk.id}: {chk.title}")
+    typer.echo(f"area: {chk.area.value}   weight: {chk.weight}   severity: {chk.severity.value}"
+               + ("" if chk.origin == "builtin" else f"   from: {chk.origin}"))
+    typer.echo("")
+    typer.echo(chk.doc)
+
+
+class _ProgressDisplay:
+    """A transient status line on standard error, shown only once a scan has taken a moment."""
+
+    DELAY_SECONDS = 0.4
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.message = "starting"
+        self._status = None
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> "_ProgressDisplay":
+        if self.enabled:
+            self._timer = threading.Timer(self.DELAY_SECONDS, self._show)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def _show(self) -> None:
+        from rich.console import Console
+
+        with self._lock:
+            self._status = Console(stderr=True).status(f"portcheck: {self.message}")
+            self._status.start()
+
+    def update(self, message: str) -> None:
+        self.message = message
+        with self._lock:
+            if self._status is not None:
+                self._status.update(f"portcheck: {message}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            if self._status is not None:
+                self._status.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: `portcheck PATH` means `portcheck scan PATH`; usage errors exit 2 in one line."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or (args[0] not in COMMANDS and args[0] not in ("--help", "-h", "--version")):
+        args.insert(0, "scan")
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=args, prog_name="portcheck", standalone_mode=False)
+    except click_errors.UsageError as exc:
+        typer.echo(f"portcheck: error: {exc.format_message()} (see 'portcheck --help')", err=True)
+        return EXIT_USAGE
+    except click_errors.Exit as exc:
+        return exc.exit_code
+    except click_errors.Abort:
+        typer.echo("portcheck: interrupted", err=True)
+        return 130
+    except KeyboardInterrupt:
+        typer.echo("portcheck: interrupted", err=True)
+        return 130
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""Running checks: in dependency order, each isolated, with skips that say why."""
+from __future__ import annotations
+
+import graphlib
+import traceback
+from collections.abc import Callable, Iterable
+
+from .check import Check
+from .inputs import InputAbsent, Inputs, UnknownInput
+from .model import Outcome, Status
+
+Progress = Callable[[str], None]
+
+
+def order(checks: Iterable[Check]) -> list[Check]:
+    """Checks sorted so that each comes after those it requires (ties by id)."""
+    by_id = {c.id: c for c in checks}
+    sorter = graphlib.TopologicalSorter({c.id: [r for r in c.requires if r in by_id] for c in by_id.values()})
+    sorter.prepare()
+    ordered: list[Check] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready())
+        ordered.extend(by_id[i] for i in ready)
+        sorter.done(*ready)
+    return ordered
+
+
+def run_one(chk: Check, inputs: Inputs, done: dict[str, Outcome]) -> Outcome:
+    """One check's outcome; a check that raises becomes an `error` outcome."""
+    for req in chk.requires:
+        prior = done.get(req)
+        if prior is None:
+            return Outcome.skipped(f"requires check {req}, which did not run")
+        if prior.status is not Status.PASS:
+            return Outcome.skipped(f"requires check {req} to pass (it is {prior.status.value})")
+    try:
+        args = inputs.resolve(chk.inputs)
+    except InputAbsent as exc:
+        return Outcome.skipped(str(exc))
+    except UnknownInput as exc:
+        return Outcome(status=Status.ERROR, message=f"asks for an input nobody provides: {exc.args[0]}")
+    except Exception as exc:  # an input provider broke: report it on every check that needed it
+        return Outcome(status=Status.ERROR, message=f"an input it needs failed: {_describe(exc)}")
+    try:
+        outcome = chk.func(**args)
+    except Exception as exc:
+        return Outcome(status=Status.ERROR, message=f"the check itself failed: {_describe(exc)}")
+    if not isinstance(outcome, Outcome):
+        return Outcome(status=Status.ERROR, message=f"the check returned {type(outcome).__name__}, not an Outcome")
+    return outcome
+
+
+def run_checks(checks: Iterable[Check], inputs: Inputs, progress: Progress | None = None) -> dict[str, Outcome]:
+    """Every check's outcome by id, run in dependency order."""
+    done: dict[str, Outcome] = {}
+    ordered = order(checks)
+    for i, chk in enumerate(ordered, start=1):
+        if progress:
+            progress(f"check {i}/{len(ordered)}: {chk.id} {chk.title}")
+        done[chk.id] = run_one(chk, inputs, done)
+    return done
+
+
+def _describe(exc: BaseException) -> str:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    at = f" (at {where.name}, line {where.lineno})" if where else ""
+    return f"{type(exc).__name__}: {str(exc)[:300]}{at}"

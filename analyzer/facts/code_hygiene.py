@@ -1,0 +1,477 @@
+"""Code-hygiene facts: machine-specific absolute paths (`absolute_paths`) and committed secrets (`secrets`).
+
+Absolute paths are looked for in string literals of Python modules and notebook code cells (`ast`
+constants, docstrings and bare string statements excluded) and in values of config files (.yaml,
+.yml, .json, .toml, .cfg, .ini, .env; comments excluded): `/home/<user>/`, `/Users/<user>/`, a
+Windows drive path, `/content/drive`, `/mnt/`, `/scratch/`, `/nfs/`. Not `/home/` alone, not a
+placeholder user (`/home/user/`, `/home/<you>/`), not `/tmp`, not a URL, and not container-side
+paths (docker-compose files, Kubernetes manifests, dev containers) or CI-runner paths (CI configs).
+
+Secrets: known key formats anywhere in Python source, notebook cells and text outputs, and config
+files (AWS `AKIA…`, OpenAI/Anthropic `sk-…`, Hugging Face `hf_…`, GitHub `ghp_…`/`github_pat_…`,
+Slack `xox…`, Google `AIza…`, Stripe live keys, PEM private keys), and high-entropy literals assigned
+to secret-named things (`api_key`, `token`, `secret`, `password`, a 40-hex wandb key). Placeholders,
+redacted values, `${…}` / `${{ secrets.X }}` references, environment lookups, test doubles (files
+under tests/) and local-development defaults (postgres, admin, changeme, …) do not count.
+Evidence for a secret NEVER holds the secret: kind, path, line and a masked four-character prefix.
+"""
+from __future__ import annotations
+
+import ast
+import base64
+import binascii
+import math
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..model import Evidence
+from ..repo import RepoView
+from ..sources import Sources
+from .ci import excerpt, is_ci_file
+from .testing import TEST_FOLDERS, is_test_path
+from .tracking import CodeUnit, code_units, dotted_name
+
+CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".env")
+KEY_FILE_SUFFIXES = (".pem", ".key")
+KEY_FILE_NAMES = frozenset({"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"})
+MAX_CONFIG_BYTES = 256 * 1024  # bigger .json/.yaml files are data, not configuration
+
+
+def is_config_file(path: str) -> bool:
+    """A configuration file by name: a config suffix, or `.env` / `.env.*`."""
+    name = posixpath.basename(path).lower()
+    return name.endswith(CONFIG_SUFFIXES) or name == ".env" or name.startswith(".env.")
+
+
+def _in_tests(path: str) -> bool:
+    folders = {p.lower() for p in path.split("/")[:-1]}
+    return is_test_path(path) or bool(folders & (TEST_FOLDERS | {"testing", "fixtures", "__tests__"}))
+
+
+def strip_comment(line: str, markers: str = "#") -> str:
+    """`line` without a trailing comment: a marker at the start or after whitespace, outside quotes."""
+    quote = None
+    for i, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif char in markers and (i == 0 or line[i - 1].isspace()):
+            return line[:i]
+    return line
+
+
+def _config_lines(path: str, text: str) -> Iterator[tuple[int, str]]:
+    """(line number, text without comments) of a config file; JSON has no comments."""
+    markers = "" if path.lower().endswith(".json") else ("#;" if path.lower().endswith((".ini", ".cfg")) else "#")
+    for number, line in enumerate(text.splitlines(), start=1):
+        yield number, strip_comment(line, markers) if markers else line
+
+
+def _docstring_ids(tree: ast.Module) -> set[int]:
+    """ids of string constants that are bare expression statements (docstrings, block comments)."""
+    return {id(node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)}
+
+
+def _string_constants(unit: CodeUnit) -> Iterator[tuple[int, str]]:
+    """(line, value) of every string literal of a unit except docstrings."""
+    skip = _docstring_ids(unit.tree)
+    for node in ast.walk(unit.tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            yield node.lineno, node.value
+
+
+# ----- absolute paths ----------------------------------------------------------------------------
+
+_ABSOLUTE = re.compile(
+    r"(?<![\w.~$}/:-])/(?:home|Users)/(?P<user>[A-Za-z0-9][\w.-]*)(?=/|$|[\"'\s,;)\]])"
+    r"|(?:^|(?<=[\s\"'=(,;\[]))[A-Za-z]:[\\/]+(?=[\w.$ -])"
+    r"|(?<![\w.~$}/:-])/content/drive(?![\w-])"
+    r"|(?<![\w.~$}/:-])/(?:mnt|scratch|nfs)/(?=[\w.-])")
+_PLACEHOLDER_USERS = frozenset({
+    "user", "username", "user1", "myuser", "myname", "name", "me", "you", "someone", "somebody", "foo", "bar",
+    "xxx", "example", "john", "johndoe", "jdoe", "jane", "shared", "guest",
+    # users of container images and CI runners: paths inside an image, not on a developer's machine
+    "app", "appuser", "jovyan", "runner", "vscode", "docker", "nonroot", "node", "worker", "coder",
+})
+
+
+def find_absolute_path(text: str) -> re.Match[str] | None:
+    """The first machine-specific absolute path in `text`, or None."""
+    for match in _ABSOLUTE.finditer(text):
+        user = match.group("user")
+        if user is not None and (user.lower() in _PLACEHOLDER_USERS or "your" in user.lower()):
+            continue
+        return match
+    return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PathFacts:
+    """Machine-specific absolute path literals, one evidence per line."""
+
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def present(self) -> bool:
+        return bool(self.evidence)
+
+    def to_schema(self) -> bool:
+        return self.present
+
+
+def _skip_for_paths(path: str, text: str) -> bool:
+    """Files whose paths belong to a container or CI runner, not to a developer's machine."""
+    name = posixpath.basename(path).lower()
+    if is_ci_file(path) or ".devcontainer" in path.split("/"):
+        return True
+    if re.match(r"^(docker-)?compose([.-].*)?\.ya?ml$", name):
+        return True
+    return bool(re.search(r"(?m)^apiVersion:", text) and re.search(r"(?m)^kind:", text))
+
+
+def _paths_in_code(sources: Sources) -> Iterator[Evidence]:
+    for unit in code_units(sources):
+        for line, value in _string_constants(unit):
+            match = find_absolute_path(value)
+            if match:
+                offset = value.count("\n", 0, match.start())
+                yield unit.evidence(line + offset if unit.cell is None else line, text=value.splitlines()[offset])
+
+
+def _paths_in_notebook_shell_lines(sources: Sources) -> Iterator[Evidence]:
+    """Shell and magic lines of code cells (`!cp /content/drive/...`, `%cd ...`), which `ast` never sees."""
+    for notebook in sources.notebooks:
+        for cell in notebook.code_cells:
+            for line in cell.source.splitlines():
+                if line.lstrip().startswith(("!", "%")) and find_absolute_path(line):
+                    yield Evidence(path=notebook.path, line=cell.number,
+                                   excerpt=excerpt(f"cell {cell.number}: {line.strip()}"))
+
+
+def _paths_in_configs(repo: RepoView) -> Iterator[Evidence]:
+    for f in repo.files:
+        if not is_config_file(f.path) or f.size > MAX_CONFIG_BYTES:
+            continue
+        text = repo.read_text(f.path)
+        if text is None or _skip_for_paths(f.path, text):
+            continue
+        for number, line in _config_lines(f.path, text):
+            if find_absolute_path(line):
+                yield Evidence(path=f.path, line=number, excerpt=excerpt(line))
+
+
+def detect_absolute_paths(repo: RepoView, sources: Sources) -> PathFacts:
+    """Machine-specific absolute path literals in code, notebook code cells and config files."""
+    found = [*_paths_in_code(sources), *_paths_in_notebook_shell_lines(sources), *_paths_in_configs(repo)]
+    unique = {(e.path, e.line, e.excerpt): e for e in found}
+    return PathFacts(evidence=tuple(sorted(unique.values(), key=lambda e: (e.path, e.line or 0))))
+
+
+# ----- secrets -----------------------------------------------------------------------------------
+
+KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("aws-access-key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("openai-key", re.compile(r"(?<![\w-])sk-(?:proj-|ant-(?:api\d\d-)?|svcacct-)?[A-Za-z0-9_-]{20,}")),
+    ("stripe-key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}")),
+    ("huggingface-token", re.compile(r"\bhf_[A-Za-z0-9]{30,}\b")),
+    ("github-token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})")),
+    ("slack-token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
+    ("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}(?![\w-])")),
+)
+# A PEM private key with its body (a bare header, as in parsing code, is not a key); may span lines.
+PRIVATE_KEY = re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"
+                         r"(?:\\n|\s)+[A-Za-z0-9+/=]{40,}")
+_PREFIXES = re.compile(r"^(AKIA|ASIA|sk-(proj-|ant-(api\d\d-)?|svcacct-)?|[sr]k_live_|hf_|gh[pousr]_|github_pat_|"
+                       r"xox[abprs]-|AIza)")
+_PLACEHOLDER_WORDS = (
+    "your", "xxx", "example", "sample", "placeholder", "dummy", "fake", "test", "changeme", "change_me",
+    "change-me", "redacted", "replace", "insert", "todo", "fixme", "mock", "secret", "insecure", "default",
+    "demo", "do-not-use", "do_not_use", "not-a-real", "notreal", "password", "**", "…", "...", "<", ">",
+    "${", "{{", "$(", "%(", "env(", "environ", "getenv", "abcdef", "123456", "012345",
+)
+LOCAL_DEFAULTS = frozenset({
+    "postgres", "admin", "password", "changeme", "root", "example", "mlflow", "minio", "minioadmin",
+    "minio123", "guest", "user", "secret", "test", "airflow", "pass", "letmein", "qwerty", "default",
+    "grafana", "admin123", "password123", "rabbitmq", "redis", "mysql", "superuser", "dev", "local",
+})
+GENERIC_KINDS = frozenset({"password", "api-key", "wandb-api-key"})  # judged from a name, not a key format
+_NAME_TOKENS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_SECRET_NAME_TOKENS = frozenset({"key", "apikey", "token", "secret", "password", "passwd", "pwd", "pass",
+                                 "passphrase", "credential", "credentials", "auth"})
+_PASSWORD_TOKENS = frozenset({"password", "passwd", "pwd", "pass", "passphrase"})
+_NOT_SECRET_TOKENS = frozenset({
+    "tokenizer", "tokens", "max", "min", "num", "type", "path", "file", "dir", "name", "id", "len", "length",
+    "size", "url", "uri", "endpoint", "env", "var", "field", "header", "prefix", "suffix", "column", "col",
+    "index", "idx", "count", "pad", "eos", "bos", "unk", "sep", "cls", "mask", "special", "sort", "cache",
+    "primary", "foreign", "dict", "map", "fn", "func", "attr", "format", "pattern", "regex", "template",
+    "label", "public", "hint", "policy", "reset", "strength", "rotation", "ref", "arn", "kms", "vault",
+    "manager", "store", "location", "expiry", "expires", "ttl", "timeout", "bits", "algorithm", "alg",
+    "hash", "md5", "sha", "sha1", "sha256", "checksum", "digest", "commit", "rev", "revision", "version",
+    "seed", "lookup",
+})
+_ASSIGNMENT = re.compile(r"""(?<![\w.-])["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*("[^"]*"|'[^']*'|[^\s,;(){}\[\]"'`]+)""")
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy in bits per character."""
+    if not text:
+        return 0.0
+    counts = Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def _classes(text: str) -> int:
+    """How many of lower case, upper case, digits and symbols (not `_ - .`) `text` mixes."""
+    return sum(bool(re.search(p, text)) for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^A-Za-z0-9_.-]"))
+
+
+def word_like(value: str) -> bool:
+    """Words joined by separators (`x-amz-server-side-key`, `databricks_oauth_m2m`), not random characters.
+
+    Random tokens are mostly runs mixing letters and digits; identifiers and header names are not.
+    """
+    segments = [s for s in re.split(r"[^A-Za-z0-9]+", value) if s]
+    mixed = sum(len(s) for s in segments if re.search(r"[A-Za-z]", s) and re.search(r"\d", s))
+    return mixed * 2 < sum(len(s) for s in segments)
+
+
+def is_placeholder(value: str) -> bool:
+    """True for an obvious placeholder, reference, redaction or local-development default."""
+    lower = value.strip().lower()
+    if not lower or lower in LOCAL_DEFAULTS or lower.startswith(("$", "%")) or lower in ("null", "none", "true"):
+        return True
+    if any(word in lower for word in _PLACEHOLDER_WORDS):
+        return True
+    return len(set(lower)) <= 3 or lower.startswith(("http://", "https://", "/", "./", "~"))
+
+
+def _decoded(value: str) -> str:
+    """A base64 value that decodes to printable text (Kubernetes Secret data) is judged decoded."""
+    if len(value) < 12 or len(value) % 4 or not re.fullmatch(r"[A-Za-z0-9+/]+={0,2}", value):
+        return value
+    try:
+        text = base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return value
+    return text if text.isprintable() and len(text) >= 4 else value
+
+
+def name_kind(name: str) -> str | None:
+    """'password' / 'wandb' / 'token' for a secret-named identifier, else None."""
+    tokens = {t.lower() for t in _NAME_TOKENS.findall(name)}
+    if not tokens & _SECRET_NAME_TOKENS or tokens & _NOT_SECRET_TOKENS:
+        return None
+    if tokens & _PASSWORD_TOKENS:
+        return "password"
+    return "wandb" if "wandb" in tokens else "token"
+
+
+def judge_assignment(name: str, raw_value: str, context: str = "") -> str | None:
+    """The secret kind when `raw_value` is a live-looking credential for a secret-named `name`.
+
+    `context` is the function a keyword argument is passed to (`wandb.login` makes a key a wandb key).
+    """
+    kind = name_kind(name)
+    if kind == "token" and "wandb" in context.lower():
+        kind = "wandb"
+    value = _decoded(raw_value.strip().strip("\"'"))
+    if kind is None or is_placeholder(value) or any(c.isspace() for c in value):
+        return None
+    if kind == "password":
+        real = len(value) >= 8 and (_classes(value) >= 3 or (len(value) >= 12 and entropy(value) >= 3.0
+                                                              and _classes(value) >= 2))
+        return "password" if real else None
+    if re.fullmatch(r"[0-9a-f]{40}", value):
+        return "wandb-api-key" if kind == "wandb" or "api" in name.lower() else "api-key"
+    looks_random = (len(value) >= 16 and _classes(value) >= 2 and not word_like(value)
+                    and entropy(value) >= 3.3 and "://" not in value and not re.search(r"\.\w{2,4}$", value))
+    return "api-key" if looks_random else None
+
+
+def _known_in(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, value) of every known-format credential in `text` that is not a placeholder."""
+    for kind, pattern in KNOWN_FORMATS:
+        for match in pattern.finditer(text):
+            value = match.group(0)
+            if is_placeholder(value) or entropy(_PREFIXES.sub("", value)) < 3.0:
+                continue
+            yield kind, value
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecretFinding:
+    """A committed credential; `evidence.excerpt` is masked and never holds the secret."""
+
+    kind: str
+    evidence: Evidence
+
+
+def mask(value: str) -> str:
+    """The first four characters and an ellipsis."""
+    return value[:4] + "…"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecretFacts:
+    """Committed, live-looking credentials (masked)."""
+
+    findings: tuple[SecretFinding, ...]
+
+    @property
+    def present(self) -> bool:
+        return bool(self.findings)
+
+    def to_schema(self) -> bool:
+        return self.present
+
+
+class _Secrets:
+    def __init__(self) -> None:
+        self.found: dict[tuple[str, int | None, str], SecretFinding] = {}
+
+    def add(self, kind: str, value: str, path: str, line: int | None, where: str = "") -> None:
+        shown = mask(value.strip("\"'"))
+        evidence = Evidence(path=path, line=line, excerpt=f"{where}{kind} {shown}")
+        self.found.setdefault((path, line, kind), SecretFinding(kind=kind, evidence=evidence))
+
+    def scan_text(self, path: str, text: str, *, line: int | None = None, where: str = "",
+                  assignments: bool = True) -> None:
+        """Known formats on every line (comments too); `name = value` credentials outside comments.
+
+        `line` given (a notebook cell) puts every finding on that number; otherwise file lines.
+        """
+        for match in PRIVATE_KEY.finditer(text):
+            number = line if line is not None else text.count("\n", 0, match.start()) + 1
+            self.add("private-key", match.group(0), path, number, where)
+        for offset, raw in enumerate(text.splitlines()):
+            number = line if line is not None else offset + 1
+            for kind, value in _known_in(raw):
+                self.add(kind, value, path, number, where)
+            if not assignments:
+                continue
+            for match in _ASSIGNMENT.finditer(strip_comment(raw)):
+                kind = judge_assignment(match.group(1), match.group(2))
+                if kind:
+                    self.add(kind, match.group(2), path, number, where)
+
+
+def _target_name(target: ast.AST) -> str | None:
+    """The name an assignment target gives its value: `x`, `obj.x`, `env["X"]`."""
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
+        return str(target.slice.value)
+    return None
+
+
+def _is_str(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _named_values(node: ast.AST) -> Iterator[tuple[str | None, ast.AST | None, str]]:
+    """(name, value, called function or "") pairs one node binds: assignment targets, keyword
+    arguments, dict entries and parameter defaults."""
+    if isinstance(node, ast.Assign):
+        yield from ((_target_name(t), node.value, "") for t in node.targets)
+    elif isinstance(node, ast.AnnAssign):
+        yield _target_name(node.target), node.value, ""
+    elif isinstance(node, ast.Call):
+        called = dotted_name(node.func) or ""
+        yield from ((k.arg, k.value, called) for k in node.keywords)
+    elif isinstance(node, ast.Dict):
+        yield from ((k.value if _is_str(k) else None, v, "") for k, v in zip(node.keys, node.values, strict=True))
+    elif isinstance(node, ast.arguments):
+        positional = [*node.posonlyargs, *node.args]
+        defaults = zip(positional[len(positional) - len(node.defaults):], node.defaults, strict=True)
+        yield from ((a.arg, d, "") for a, d in defaults)
+        yield from ((a.arg, d, "") for a, d in zip(node.kwonlyargs, node.kw_defaults, strict=True))
+
+
+def _assigned_strings(tree: ast.Module) -> Iterator[tuple[str, ast.Constant, str]]:
+    """(name, string literal, called function or "") wherever a name is bound to a string literal."""
+    for node in ast.walk(tree):
+        for name, value, called in _named_values(node):
+            if name and _is_str(value):
+                yield name, value, called
+
+
+def _scan_code(sources: Sources, secrets: _Secrets) -> None:
+    for module in sources.python_modules:
+        if not _in_tests(module.path):
+            secrets.scan_text(module.path, module.text, assignments=False)
+    for unit in code_units(sources):
+        if _in_tests(unit.path):
+            continue
+        for name, node, called in _assigned_strings(unit.tree):
+            kind = judge_assignment(name, node.value, context=called)
+            if kind:
+                evidence = unit.evidence(node.lineno)
+                secrets.add(kind, node.value, unit.path, evidence.line,
+                            f"cell {unit.cell}: " if unit.cell is not None else "")
+
+
+def _output_texts(output: dict) -> Iterator[str]:
+    text = output.get("text")
+    if isinstance(text, list):
+        text = "".join(t for t in text if isinstance(t, str))
+    if isinstance(text, str):
+        yield text
+    data = output.get("data")
+    if isinstance(data, dict):
+        for mime in ("text/plain", "text/html", "text/markdown", "application/json"):
+            value = data.get(mime)
+            if isinstance(value, list):
+                value = "".join(v for v in value if isinstance(v, str))
+            if isinstance(value, str):
+                yield value
+    traceback = output.get("traceback")
+    if isinstance(traceback, list):
+        yield "\n".join(t for t in traceback if isinstance(t, str))
+
+
+def _scan_notebooks(sources: Sources, secrets: _Secrets) -> None:
+    for notebook in sources.notebooks:
+        if _in_tests(notebook.path):
+            continue
+        for cell in notebook.code_cells:
+            where = f"cell {cell.number}: "
+            secrets.scan_text(notebook.path, cell.source, line=cell.number, where=where, assignments=False)
+            shell = "\n".join(s for s in cell.source.splitlines() if s.lstrip().startswith(("%", "!")))
+            secrets.scan_text(notebook.path, shell, line=cell.number, where=where)  # %env KEY=..., !export
+            for output in cell.outputs:
+                for text in _output_texts(output):
+                    secrets.scan_text(notebook.path, text, line=cell.number, where=f"cell {cell.number} output: ")
+
+
+def _scan_files(repo: RepoView, secrets: _Secrets) -> None:
+    for f in repo.files:
+        name = posixpath.basename(f.path).lower()
+        key_file = name.endswith(KEY_FILE_SUFFIXES) or name in KEY_FILE_NAMES
+        if not (is_config_file(f.path) or key_file) or f.size > MAX_CONFIG_BYTES or _in_tests(f.path):
+            continue
+        text = repo.read_text(f.path)
+        if text is None:
+            continue
+        secrets.scan_text(f.path, text, assignments=not key_file)
+
+
+def detect_secrets(repo: RepoView, sources: Sources) -> SecretFacts:
+    """Live-looking credentials committed in code, notebooks (cells and outputs) and config files."""
+    secrets = _Secrets()
+    _scan_code(sources, secrets)
+    _scan_notebooks(sources, secrets)
+    _scan_files(repo, secrets)
+    known = {(s.evidence.path, s.evidence.line) for s in secrets.found.values() if s.kind not in GENERIC_KINDS}
+    kept = [s for s in secrets.found.values()
+            if s.kind not in GENERIC_KINDS or (s.evidence.path, s.evidence.line) not in known]
+    ordered = sorted(kept, key=lambda s: (s.evidence.path, s.evidence.line or 0, s.kind))
+    return SecretFacts(findings=tuple(ordered))

@@ -1,0 +1,145 @@
+"""Random-seed facts (`seeds`): does code or config fix a random seed?
+
+Counted in Python modules and notebook code cells (test files excluded: a seed in a unit test does
+not make training reproducible):
+* seeding calls with an argument that is not None: `random.seed`, `np.random.seed`,
+  `torch.manual_seed`, `torch.cuda.manual_seed(_all)`, `tf.random.set_seed`, `set_seed`,
+  `seed_everything`, `set_random_seed`, `torch.Generator().manual_seed`, …;
+* seeded generators: `np.random.default_rng(42)`, `np.random.RandomState(42)`, `random.Random(42)`,
+  `jax.random.PRNGKey(0)`;
+* `random_state=` / `seed=` keywords given an integer literal or a seed-named value
+  (`random_state=SEED`, `seed=cfg.seed`).
+And in YAML/JSON configs: a `seed` / `random_seed` / `*_seed` / `random_state` key with an integer
+value (or a list of them) whose name the code reads (`cfg.seed`, `config["random_seed"]`).
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from ..model import Evidence
+from ..repo import RepoView
+from ..sources import Sources
+from .ci import excerpt
+from .testing import is_test_path
+from .tracking import CodeUnit, by_path, code_units, dotted_name, import_aliases
+
+_SEED_FUNCTION = re.compile(
+    r"^(manual_seed(_all)?|(set|fix|setup|init|reset)_?(global_|random_|all_|torch_|np_)?seeds?"
+    r"|seed_(everything|all|torch|rngs?))$", re.IGNORECASE)
+_GENERATORS = frozenset({"default_rng", "RandomState", "PRNGKey", "Random", "key"})
+_SEED_KEYWORDS = frozenset({"random_state", "seed", "random_seed", "rng_seed"})
+_SEEDISH = re.compile(r"seed|random_state", re.IGNORECASE)
+_CONFIG_KEY = re.compile(
+    r"""^\s*["']?(seed|random_seed|random_state|[A-Za-z_]*_seed|seed_[A-Za-z_]*)["']?\s*:\s*(.+?)\s*,?\s*(#.*)?$""")
+_CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
+MAX_CONFIG_BYTES = 512 * 1024
+
+
+def _real_argument(call: ast.Call) -> bool:
+    values = [*call.args, *(k.value for k in call.keywords)]
+    return any(not (isinstance(v, ast.Constant) and v.value is None) for v in values)
+
+
+def _seed_like_value(value: ast.AST) -> bool:
+    """An int literal, or a name / attribute / subscript that names a seed."""
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, int) and not isinstance(value.value, bool)
+    if isinstance(value, ast.UnaryOp):
+        return _seed_like_value(value.operand)
+    if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript, ast.BinOp)):
+        try:
+            return bool(_SEEDISH.search(ast.unparse(value)))
+        except RecursionError:  # an absurdly nested expression is not a seed
+            return False
+    return False
+
+
+def seeding_line(call: ast.Call, aliases: dict[str, str]) -> int | None:
+    """The line where `call` sets a seed (its own line, or its seed keyword's), or None."""
+    name = dotted_name(call.func)
+    if name is None:
+        return None
+    last = name.rsplit(".", 1)[-1]
+    if last == "seed":
+        origin = name if "." in name else aliases.get(name, "")
+        if origin.endswith("random.seed") and _real_argument(call):
+            return call.lineno
+    elif _SEED_FUNCTION.match(last):
+        if _real_argument(call):
+            return call.lineno
+    elif (last in _GENERATORS and call.args and _seed_like_value(call.args[0])
+          and (last != "key" or name.endswith("random.key"))):
+        return call.lineno
+    for keyword in call.keywords:
+        if keyword.arg in _SEED_KEYWORDS and _seed_like_value(keyword.value):
+            return keyword.value.lineno
+    return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeedFacts:
+    """Where a random seed is set: code lines and used config keys."""
+
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def present(self) -> bool:
+        return bool(self.evidence)
+
+    def to_schema(self) -> bool:
+        return self.present
+
+
+def _code_seeds(units: list[CodeUnit]) -> list[Evidence]:
+    found = []
+    for group in by_path(units).values():
+        if is_test_path(group[0].path):
+            continue
+        aliases = import_aliases([u.tree for u in group])
+        for unit in group:
+            for node in ast.walk(unit.tree):
+                line = seeding_line(node, aliases) if isinstance(node, ast.Call) else None
+                if line is not None:
+                    found.append(unit.evidence(line))
+    return found
+
+
+def _names_read_by_code(units: list[CodeUnit]) -> set[str]:
+    """Attribute names, keyword names and short string constants the code uses (config keys)."""
+    names: set[str] = set()
+    for unit in units:
+        for node in ast.walk(unit.tree):
+            if isinstance(node, ast.Attribute):
+                names.add(node.attr)
+            elif isinstance(node, ast.keyword) and node.arg:
+                names.add(node.arg)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 40:
+                names.add(node.value)
+    return names
+
+
+def _config_seeds(repo: RepoView, used: set[str]) -> list[Evidence]:
+    found = []
+    for f in repo.files:
+        if not f.path.lower().endswith(_CONFIG_SUFFIXES) or f.size > MAX_CONFIG_BYTES:
+            continue
+        text = repo.read_text(f.path)
+        if text is None:
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            match = _CONFIG_KEY.match(line)
+            if not match or match.group(1) not in used:
+                continue
+            value = match.group(2).strip().strip("\"'")
+            if re.search(r"\d", value) and not re.search(r"\b(null|None|~)\b", value) and "${" not in value:
+                found.append(Evidence(path=f.path, line=number, excerpt=excerpt(line)))
+    return found
+
+
+def detect_seeds(repo: RepoView, sources: Sources) -> SeedFacts:
+    """Seeding calls in code and seed keys in configs the code reads."""
+    units = code_units(sources)
+    evidence = _code_seeds(units) + _config_seeds(repo, _names_read_by_code(units))
+    return SeedFacts(evidence=tuple(evidence))

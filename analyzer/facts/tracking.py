@@ -1,0 +1,323 @@
+"""Experiment-tracking facts (`tracking`): the tools a repository ACTUALLY uses.
+
+A tool counts when Python code or a notebook imports it and then uses it (a call or an attribute
+access through the imported name), when a training framework's logger class for it is used
+(Lightning `WandbLogger`, keras `TensorBoard` callback, transformers `report_to=`), when a config
+instantiates such a logger (`_target_:`) or sets `report_to:`, when DVC tracks data or metrics
+(`*.dvc` files, `dvc.yaml` with metrics/plots), when a notebook or script starts TensorBoard on a log
+folder, or when a run store is committed (`mlruns/`, `mlflow.db`, TensorBoard event files, wandb run
+folders, `.aim/`). A name in a requirements file does not count, and neither does
+`torch.profiler.tensorboard_trace_handler` (a profiler trace, not experiment tracking).
+
+The module also holds the small `ast` helpers the code detectors share: parsed code units
+(module files and notebook code cells), import-alias resolution and evidence for a node.
+"""
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+import weakref
+from dataclasses import dataclass
+
+from ..model import Evidence
+from ..repo import RepoView
+from ..sources import Sources, parse_python
+from .ci import excerpt
+
+TOOLS = ("aim", "clearml", "comet", "dvc", "mlflow", "neptune", "sacred", "tensorboard", "wandb")
+
+
+# ----- shared ast helpers ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class CodeUnit:
+    """One parsed piece of Python: a whole module (cell None) or one notebook code cell."""
+
+    path: str
+    cell: int | None
+    tree: ast.Module
+    lines: tuple[str, ...]
+
+    def evidence(self, line: int | None, text: str | None = None) -> Evidence:
+        """Evidence for a line of this unit; in a notebook the line is the cell number."""
+        source = text if text is not None else (
+            self.lines[line - 1] if line and 0 < line <= len(self.lines) else "")
+        if self.cell is None:
+            return Evidence(path=self.path, line=line, excerpt=excerpt(source) or None)
+        return Evidence(path=self.path, line=self.cell, excerpt=excerpt(f"cell {self.cell}: {source}"))
+
+
+_UNITS: weakref.WeakKeyDictionary[Sources, list[CodeUnit]] = weakref.WeakKeyDictionary()
+
+
+def code_units(sources: Sources) -> list[CodeUnit]:
+    """Every parsable module and notebook code cell (magics blanked) as a `CodeUnit`, cached per `Sources`."""
+    cached = _UNITS.get(sources)
+    if cached is None:
+        cached = _UNITS[sources] = _make_units(sources)
+    return cached
+
+
+def _make_units(sources: Sources) -> list[CodeUnit]:
+    units = [CodeUnit(path=m.path, cell=None, tree=m.tree, lines=tuple(m.text.splitlines()))
+             for m in sources.python_modules if m.tree is not None]
+    for path, number, text in sources.code_units():
+        if not path.lower().endswith(".ipynb"):
+            continue
+        parsed = parse_python(path, text)
+        if parsed.tree is not None:
+            units.append(CodeUnit(path=path, cell=number, tree=parsed.tree, lines=tuple(text.splitlines())))
+    return units
+
+
+def by_path(units: list[CodeUnit]) -> dict[str, list[CodeUnit]]:
+    """Units grouped by file: a notebook's cells share one namespace, as when it runs top to bottom."""
+    groups: dict[str, list[CodeUnit]] = {}
+    for unit in units:
+        groups.setdefault(unit.path, []).append(unit)
+    return groups
+
+
+def dotted_name(node: ast.AST) -> str | None:
+    """`a.b.c` for a Name/Attribute chain; a call in the chain shows as `()` (`torch.Generator().manual_seed`)."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Call):
+            parts.append("()")
+            node = node.func
+        elif isinstance(node, ast.Name):
+            parts.append(node.id)
+            break
+        else:
+            return None
+    parts.reverse()
+    return ".".join(parts).replace(".()", "()")
+
+
+def import_aliases(trees: list[ast.Module]) -> dict[str, str]:
+    """Local name -> absolute dotted origin for every absolute import in the trees (any depth)."""
+    aliases: dict[str, str] = {}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        aliases[alias.asname] = alias.name
+                    else:
+                        root = alias.name.split(".")[0]
+                        aliases[root] = root
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                for alias in node.names:
+                    if alias.name != "*":
+                        aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def qualified_name(node: ast.AST, aliases: dict[str, str]) -> str | None:
+    """The dotted name of `node` with its first part replaced by its import origin; None if not imported."""
+    name = dotted_name(node)
+    if not name:
+        return None
+    root, _, rest = name.partition(".")
+    head, paren, _ = root.partition("(")
+    if head not in aliases:
+        return None
+    origin = aliases[head] + (root[len(head):] if paren else "")
+    return f"{origin}.{rest}" if rest else origin
+
+
+# ----- which tool a qualified name belongs to ----------------------------------------------------
+
+_ROOT_TOOLS = {
+    "wandb": "wandb", "mlflow": "mlflow", "comet_ml": "comet", "neptune": "neptune",
+    "neptune_client": "neptune", "aim": "aim", "clearml": "clearml", "trains": "clearml",
+    "sacred": "sacred", "dvclive": "dvc", "tensorboardX": "tensorboard", "tensorboard": "tensorboard",
+}
+# Logger / callback classes of training frameworks, by class name.
+_CLASS_TOOLS = {
+    "WandbLogger": "wandb", "WandBLogger": "wandb", "WandbCallback": "wandb",
+    "MLFlowLogger": "mlflow", "MLflowLogger": "mlflow", "MLflowCallback": "mlflow",
+    "TensorBoardLogger": "tensorboard", "TensorboardLogger": "tensorboard", "TensorBoardCallback": "tensorboard",
+    "CometLogger": "comet", "CometCallback": "comet",
+    "NeptuneLogger": "neptune", "NeptuneCallback": "neptune",
+    "AimLogger": "aim", "AimCallback": "aim",
+    "ClearMLLogger": "clearml", "ClearMLCallback": "clearml",
+    "DVCLiveLogger": "dvc", "DVCLiveCallback": "dvc", "DvcLiveCallback": "dvc",
+}
+_REPORT_TO = {"wandb": "wandb", "mlflow": "mlflow", "tensorboard": "tensorboard", "comet_ml": "comet",
+              "comet": "comet", "neptune": "neptune", "clearml": "clearml", "aim": "aim", "dvclive": "dvc"}
+
+
+def tool_of(qualified: str) -> str | None:
+    """The tracking tool a fully qualified name belongs to, or None."""
+    parts = qualified.replace("()", "").split(".")
+    last = parts[-1]
+    if last in _CLASS_TOOLS:
+        return _CLASS_TOOLS[last]
+    if parts[0] in _ROOT_TOOLS:
+        return _ROOT_TOOLS[parts[0]]
+    if parts[:2] == ["dvc", "api"]:
+        return "dvc"
+    if parts[:3] == ["torch", "utils", "tensorboard"]:
+        return "tensorboard"
+    if parts[0] == "tensorflow" and "summary" in parts[1:4] and parts[1] in ("summary", "compat"):
+        return "tensorboard"
+    if last == "TensorBoard" and "callbacks" in parts:
+        return "tensorboard"
+    return None
+
+
+def _report_to_tools(value: ast.AST) -> list[str]:
+    items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+    return [_REPORT_TO[i.value.lower()] for i in items
+            if isinstance(i, ast.Constant) and isinstance(i.value, str) and i.value.lower() in _REPORT_TO]
+
+
+# ----- detection ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrackingFacts:
+    """Tracking tools in use, each with the places that show it."""
+
+    evidence: dict[str, tuple[Evidence, ...]]  # tool -> where it is used
+
+    @property
+    def tools(self) -> list[str]:
+        return sorted(self.evidence)
+
+    def to_schema(self) -> list[str]:
+        return self.tools
+
+
+class _Found:
+    def __init__(self) -> None:
+        self.items: dict[str, list[Evidence]] = {}
+
+    def add(self, tool: str, evidence: Evidence) -> None:
+        bucket = self.items.setdefault(tool, [])
+        if len(bucket) < 20 and all((e.path, e.line) != (evidence.path, evidence.line) for e in bucket):
+            bucket.append(evidence)
+
+
+def _scan_code(units: list[CodeUnit], found: _Found) -> None:
+    for group in by_path(units).values():
+        aliases = import_aliases([u.tree for u in group])
+        for unit in group:
+            for node in ast.walk(unit.tree):
+                if isinstance(node, ast.Call):
+                    for keyword in node.keywords:
+                        if keyword.arg == "report_to":
+                            for tool in _report_to_tools(keyword.value):
+                                found.add(tool, unit.evidence(node.lineno))
+                    target = node.func
+                elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                    target = node
+                else:
+                    continue
+                name = qualified_name(target, aliases)
+                tool = tool_of(name) if name else None
+                if tool:
+                    found.add(tool, unit.evidence(node.lineno))
+
+
+_TARGET = re.compile(r"""^[^#]*?["']?_target_["']?\s*[:=]\s*["']?([A-Za-z_][\w.]*)""")
+_REPORT_TO_LINE = re.compile(r"""^[^#]*?["']?report_to["']?\s*[:=]\s*(.+)$""")
+_LOGDIR = re.compile(r"\btensorboard\b[^\n#]*--logdir|^%load_ext\s+tensorboard\b")
+_REPORT_TO_FLAG = re.compile(r"--report[_-]to[=\s]+[\"']?([\w, ]+)")
+_DVC_METRICS = re.compile(r"^\s*(metrics|plots)\s*:")
+_CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
+_SCRIPT_SUFFIXES = (".sh", ".bash", ".ps1", ".bat", ".cmd")
+MAX_CONFIG_BYTES = 512 * 1024
+
+
+def _scan_config_line(line: str, evidence: Evidence, found: _Found) -> None:
+    """A YAML/JSON line that instantiates a logger (`_target_:`) or sets `report_to:`."""
+    target = _TARGET.match(line)
+    tool = tool_of(target.group(1)) if target else None
+    if tool:
+        found.add(tool, evidence)
+    report = _REPORT_TO_LINE.match(line)
+    for word in re.findall(r"[A-Za-z_]+", report.group(1)) if report else []:
+        if word.lower() in _REPORT_TO:
+            found.add(_REPORT_TO[word.lower()], evidence)
+
+
+_WANDB_RUN = re.compile(r"^(offline-)?run-\d{8}_\d{6}-")
+
+
+def run_store_tool(path: str) -> tuple[str, str] | None:
+    """(tool, what) when `path` belongs to committed tracking data: DVC pointers, run stores, event files."""
+    parts = path.split("/")
+    name = parts[-1].lower()
+    if name.endswith(".dvc") and name != ".dvc":
+        return "dvc", "DVC-tracked data"
+    if "mlruns" in parts[:-1] or name == "mlflow.db":
+        return "mlflow", "committed MLflow run store"
+    if name.startswith("events.out.tfevents."):
+        return "tensorboard", "committed TensorBoard event file"
+    if ".aim" in parts[:-1]:
+        return "aim", "committed Aim repository"
+    if "wandb" in parts[:-2] and any(_WANDB_RUN.match(p) for p in parts):
+        return "wandb", "committed wandb run folder"
+    return None
+
+
+def _scan_text_file(path: str, text: str, found: _Found) -> None:
+    """dvc.yaml metrics, config `_target_:` / `report_to:` lines, script and Makefile command lines."""
+    lower = posixpath.basename(path).lower()
+    for number, line in enumerate(text.splitlines(), start=1):
+        evidence = Evidence(path=path, line=number, excerpt=excerpt(line))
+        if lower == "dvc.yaml" and _DVC_METRICS.match(line):
+            found.add("dvc", evidence)
+        elif lower.endswith(_CONFIG_SUFFIXES):
+            _scan_config_line(line, evidence, found)
+        else:
+            _scan_command_line(line.split("#", 1)[0], evidence, found)
+
+
+def _scan_files(repo: RepoView, found: _Found) -> None:
+    for f in repo.files:
+        stored = run_store_tool(f.path)
+        if stored:
+            found.add(stored[0], Evidence(path=f.path, excerpt=stored[1]))
+        lower = posixpath.basename(f.path).lower()
+        wanted = lower in ("dvc.yaml", "makefile") or lower.endswith(_CONFIG_SUFFIXES + _SCRIPT_SUFFIXES)
+        text = repo.read_text(f.path) if wanted and f.size <= MAX_CONFIG_BYTES else None
+        if text is not None:
+            _scan_text_file(f.path, text, found)
+
+
+def _scan_command_line(line: str, evidence: Evidence, found: _Found) -> None:
+    """A shell line (script, Makefile, notebook `!`/`%` line): TensorBoard on a log folder, `--report_to`."""
+    if _LOGDIR.search(line.strip()):
+        found.add("tensorboard", evidence)
+    flag = _REPORT_TO_FLAG.search(line)
+    for word in re.findall(r"\w+", flag.group(1)) if flag else []:
+        if word.lower() in _REPORT_TO:
+            found.add(_REPORT_TO[word.lower()], evidence)
+
+
+def _scan_notebook_magics(sources: Sources, found: _Found) -> None:
+    for notebook in sources.notebooks:
+        for cell in notebook.code_cells:
+            for line in cell.source.splitlines():
+                stripped = line.strip()
+                if stripped.startswith(("%", "!")):
+                    evidence = Evidence(path=notebook.path, line=cell.number,
+                                        excerpt=excerpt(f"cell {cell.number}: {stripped}"))
+                    _scan_command_line(stripped, evidence, found)
+
+
+def detect_tracking(repo: RepoView, sources: Sources) -> TrackingFacts:
+    """Experiment-tracking tools actually used in code, notebooks, configs or committed run stores."""
+    found = _Found()
+    _scan_code(code_units(sources), found)
+    _scan_notebook_magics(sources, found)
+    _scan_files(repo, found)
+    return TrackingFacts(evidence={tool: tuple(found.items[tool]) for tool in sorted(found.items)})

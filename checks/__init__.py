@@ -1,0 +1,1 @@
+"""portcheck's built-in checks, one module per area."""

@@ -1,0 +1,30 @@
+"""Small helpers shared by the built-in checks."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from portcheck.analyzer.model import Evidence
+
+MAX_EVIDENCE = 25
+
+
+def cap(evidence: Iterable[Evidence], limit: int = MAX_EVIDENCE) -> tuple[Evidence, ...]:
+    """At most `limit` pieces of evidence, in the order given."""
+    out = []
+    for item in evidence:
+        if len(out) == limit:
+            break
+        out.append(item)
+    return tuple(out)
+
+
+def plural(n: int, word: str, plural_form: str | None = None) -> str:
+    """'1 notebook', '3 notebooks'."""
+    return f"{n} {word if n == 1 else (plural_form or word + 's')}"
+
+
+def names(paths: Iterable[str], limit: int = 3) -> str:
+    """'a, b, c and 2 more'."""
+    items = list(paths)
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")

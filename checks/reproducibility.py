@@ -1,0 +1,190 @@
+"""Reproducibility checks: could someone else rerun this and get your numbers?"""
+from __future__ import annotations
+
+from portcheck.analyzer.check import check
+from portcheck.analyzer.facts.ci import CIFacts
+from portcheck.analyzer.facts.dependencies import DependencyFacts
+from portcheck.analyzer.facts.seeds import SeedFacts
+from portcheck.analyzer.facts.testing import TestFacts
+from portcheck.analyzer.facts.tracking import TrackingFacts
+from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
+
+from ._util import cap, plural
+
+REPRO = Area.REPRODUCIBILITY
+
+
+@check("RP101", area=REPRO, title="Dependencies declared", weight=3, severity=Severity.HIGH)
+def dependencies_declared(dependencies: DependencyFacts) -> Outcome:
+    """What it checks: the project declares its dependencies in a file a tool can install from:
+    requirements*.txt, pyproject.toml, setup.py / setup.cfg, environment.yml, Pipfile, or a lock file.
+
+    Why a panel cares: without a dependency file, "how do I run this?" has no answer short of reading
+    every import — reproducibility fails at step one.
+
+    How to fix: write the packages the code imports into `requirements.txt` (or pyproject.toml), with
+    the versions you used (`pip freeze | grep -i -E 'pandas|scikit-learn'` shows them).
+
+    Example: `requirements.txt` with `pandas==2.2.2`, `scikit-learn==1.5.1`, `xgboost==2.1.1`.
+    """
+    if dependencies.files:
+        return Outcome.passed(
+            f"dependencies declared in {', '.join(dependencies.files[:3])}"
+            + (f" and {len(dependencies.files) - 3} more" if len(dependencies.files) > 3 else ""),
+            evidence=cap(Evidence(path=f) for f in dependencies.files),
+        )
+    return Outcome.failed(
+        "no dependency declaration file (requirements.txt, pyproject.toml, environment.yml, ...)",
+        fix="Add requirements.txt (or pyproject.toml) listing every package the code imports, with exact versions.",
+        question="Which library versions did you use, and how would I install them?",
+    )
+
+
+@check("RP102", area=REPRO, title="Dependencies pinned", weight=2, requires=("RP101",))
+def dependencies_pinned(dependencies: DependencyFacts) -> Outcome:
+    """What it checks: every declared third-party dependency has an exact version (`==`, `===`,
+    conda `=1.2.3`, a git URL at a commit), directly or through a lock file.
+
+    Why a panel cares: `scikit-learn` without a version installs whatever is newest; in a year your
+    code may not run or may give different numbers. Pinning is the cheapest reproducibility win.
+
+    How to fix: pin the versions you actually ran with (`pip freeze` shows them), or commit a lock
+    file (uv.lock, poetry.lock, a pip-compile output).
+
+    Example: `scikit-learn>=1.0` → `scikit-learn==1.5.1`.
+    """
+    pinning = dependencies.pinning
+    if pinning == "all":
+        return Outcome.passed("every declared dependency is pinned to an exact version",
+                              evidence=cap((Evidence(path=f) for f in dependencies.lock_files), 3))
+    unpinned = dependencies.unpinned
+    message = (f"{plural(len(unpinned), 'dependency', 'dependencies')} without an exact version: "
+               + ", ".join(d.name for d in unpinned[:5]) + (" ..." if len(unpinned) > 5 else ""))
+    fix = "Pin each to the version you ran with (pip freeze shows it), e.g. name==1.2.3, or commit a lock file."
+    evidence = cap(d.evidence for d in unpinned)
+    if pinning == "partial":
+        return Outcome.warned(message, evidence=evidence, fix=fix)
+    return Outcome.failed(message, evidence=evidence, fix=fix,
+                          question="Which versions of your libraries produced these results?")
+
+
+@check("RP103", area=REPRO, title="Tests", weight=3, severity=Severity.HIGH)
+def tests_present(tests: TestFacts) -> Outcome:
+    """What it checks: the repository has automated tests (pytest `test_*` functions or unittest
+    `test*` methods), and counts them.
+
+    Why a panel cares: "how do you know your pipeline is correct?" is a standard hands-on question.
+    A handful of tests on data loading, feature code and the model's input/output shapes answers it.
+
+    How to fix: add `tests/` with a few pytest tests of your own code: the data split keeps classes
+    stratified, features have no NaNs, the model predicts one probability per row.
+
+    Example: `def test_split_is_stratified(): train, test = split(df); assert abs(train.y.mean() - test.y.mean()) < 0.01`
+    """
+    if tests.present:
+        return Outcome.passed(
+            f"{plural(tests.test_functions, 'test')} in {plural(len(tests.files), 'file')}",
+            evidence=cap(f.evidence for f in tests.files),
+            talking_point=f"Mention your {plural(tests.test_functions, 'automated test')}: what they protect "
+                          "(data splits, features, model shapes).",
+        )
+    return Outcome.failed(
+        "no automated tests found",
+        fix="Add tests/ with a few pytest tests of your data, feature and model code.",
+        question="How do you know the pipeline is correct?",
+    )
+
+
+@check("RP104", area=REPRO, title="Continuous integration", weight=2)
+def ci_present(ci: CIFacts) -> Outcome:
+    """What it checks: a CI configuration (GitHub Actions, GitLab CI, Travis, CircleCI, Azure
+    Pipelines, Jenkins, Bitbucket).
+
+    Why a panel cares: CI shows the code runs on a machine other than yours, on every change — the
+    "simple CI/CD" that hands-on rounds ask about.
+
+    How to fix: add `.github/workflows/ci.yml` that installs your dependencies and runs your tests on
+    every push.
+
+    Example: a workflow with `actions/setup-python`, `pip install -r requirements.txt`, `pytest`.
+    """
+    if ci.present:
+        return Outcome.passed(f"CI configured in {', '.join(sorted(ci.files)[:3])}",
+                              evidence=cap(Evidence(path=f) for f in sorted(ci.files)))
+    return Outcome.failed(
+        "no CI configuration",
+        fix="Add .github/workflows/ci.yml that installs dependencies and runs the tests on every push.",
+    )
+
+
+@check("RP105", area=REPRO, title="CI runs the tests", weight=2, requires=("RP104",))
+def ci_runs_tests(ci: CIFacts) -> Outcome:
+    """What it checks: some CI configuration actually runs the tests (pytest, python -m unittest,
+    tox, nox, make test or a test script).
+
+    Why a panel cares: a CI badge that only installs packages proves little; one that runs the tests
+    on every push is evidence the project keeps working.
+
+    How to fix: add a step that runs the test suite after the install step.
+
+    Example: `- run: python -m pytest -q`
+    """
+    if ci.runs_tests:
+        return Outcome.passed("CI runs the tests", evidence=cap(ci.test_commands, 3))
+    return Outcome.failed(
+        "CI is configured but no step runs the tests",
+        evidence=cap(Evidence(path=f) for f in sorted(ci.files)),
+        fix="Add a CI step that runs the test suite, e.g. `python -m pytest -q`.",
+    )
+
+
+@check("RP106", area=REPRO, title="Experiments are tracked", weight=1, severity=Severity.LOW)
+def tracking_used(tracking: TrackingFacts) -> Outcome:
+    """What it checks: an experiment tracker is actually used — MLflow, Weights & Biases,
+    TensorBoard, Comet, Neptune, Aim, ClearML, Sacred or DVC — in code or config, or a committed run
+    store (`mlruns/`, `mlflow.db`).
+
+    Why a panel cares: "how many things did you try, and how do you know which was best?" Tracked runs
+    answer with numbers instead of memory.
+
+    How to fix: log parameters and metrics of each training run, e.g. with MLflow
+    (`mlflow.log_params`, `mlflow.log_metrics`) or TensorBoard's `SummaryWriter`.
+
+    Example: wrap training in `with mlflow.start_run(): mlflow.log_params(cfg); mlflow.log_metric("pr_auc", ap)`.
+    """
+    if tracking.tools:
+        return Outcome.passed(
+            f"experiments tracked with {', '.join(tracking.tools)}",
+            evidence=cap(e for tool in tracking.tools for e in tracking.evidence[tool][:3]),
+            talking_point=f"Say how you tracked experiments ({', '.join(tracking.tools)}) and how you "
+                          "picked the best run.",
+        )
+    return Outcome.warned(
+        "no experiment tracking found",
+        fix="Log each run's parameters and metrics (MLflow, W&B or TensorBoard) so you can show what you tried.",
+        question="How many variants did you try, and how did you compare them?",
+    )
+
+
+@check("RP107", area=REPRO, title="Random seeds are set", weight=2)
+def seeds_set(seeds: SeedFacts) -> Outcome:
+    """What it checks: code or config sets a random seed (random.seed, np.random.seed,
+    torch.manual_seed, tf.random.set_seed, set_seed, seed_everything, random_state=<int>, a seed key
+    used by the code).
+
+    Why a panel cares: without seeds, rerunning gives different numbers, and you cannot tell an
+    improvement from noise — a classic follow-up when you report a small gain.
+
+    How to fix: set seeds once at the start of training from a config value, and pass `random_state`
+    to scikit-learn splits and models.
+
+    Example: `SEED = 42; random.seed(SEED); np.random.seed(SEED); torch.manual_seed(SEED)`;
+    `train_test_split(..., random_state=SEED)`.
+    """
+    if seeds.present:
+        return Outcome.passed("random seeds are set", evidence=cap(seeds.evidence, 5))
+    return Outcome.failed(
+        "no random seed is set anywhere",
+        fix="Set seeds at the start of training (random, numpy, torch) and pass random_state to splits and models.",
+        question="If you rerun training, do you get the same numbers? How big is run-to-run noise?",
+    )

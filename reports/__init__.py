@@ -1,0 +1,1 @@
+"""Renderers of a portcheck report: terminal, JSON, HTML, Markdown, SARIF."""

@@ -1,0 +1,1 @@
+import randomrandom.seed(1)print('old Mac line endings')

@@ -1,0 +1,3 @@
+# Données d'entraînement
+NAME = "café"
+PATH = "/home/rené/data.csv"

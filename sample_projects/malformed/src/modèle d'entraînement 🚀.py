@@ -1,0 +1,1 @@
+print('unicode file name')

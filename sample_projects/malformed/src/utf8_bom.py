@@ -1,0 +1,2 @@
+﻿SEED = 7
+print('bom and crlf')

@@ -1,0 +1,5 @@
+def test_one(:
+    assert True
+
+def test_two():
+    assert False

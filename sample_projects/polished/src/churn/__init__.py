@@ -1,0 +1,3 @@
+"""Churn prediction: data loading, features, training and evaluation."""
+
+__version__ = "1.0.0"

@@ -1,0 +1,126 @@
+"""Code-hygiene facts: machine-specific absolute paths and committed secrets (always masked)."""
+from __future__ import annotations
+
+import base64
+import dataclasses
+from pathlib import Path
+
+import nbformat
+
+from portcheck.analyzer.facts.code_hygiene import detect_absolute_paths, detect_secrets
+from portcheck.analyzer.repo import RepoView
+from portcheck.analyzer.sources import Sources
+
+# Fake credentials, assembled at run time so no scanner mistakes this file for a leak.
+FAKE_AWS = "AKIA" + "Q7RZ4M2XK9WT3B8N"
+FAKE_HF = "hf_" + "Qx7Rk2Lm9Pz4Tw8Yc3Vb6Nd1Gh5Js0Af"
+FAKE_WANDB = "3f9a7c" + "1e5b2d8f4a6c0e9b7d3f1a5c8e2b4d6f0a9c7e1b"[:34]
+
+
+def write(root: Path, files: dict[str, str]) -> Sources:
+    for path, text in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    return Sources(RepoView(root))
+
+
+def paths(root: Path, files: dict[str, str]):
+    sources = write(root, files)
+    return detect_absolute_paths(sources.repo, sources)
+
+
+def secrets(root: Path, files: dict[str, str]):
+    sources = write(root, files)
+    return detect_secrets(sources.repo, sources)
+
+
+def notebook(code: str, output_text: str = "") -> str:
+    cell = nbformat.v4.new_code_cell(code)
+    if output_text:
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=output_text)]
+    return nbformat.writes(nbformat.v4.new_notebook(cells=[cell]))
+
+
+# ----- absolute paths ----------------------------------------------------------------------------
+
+
+def test_machine_specific_paths_in_code_config_and_notebooks(tmp_path):
+    assert paths(tmp_path / "a", {"src/eda.py": "x = 1\nPATH = '/home/alice/project/data.csv'\n"}).evidence[0].line == 2
+    assert paths(tmp_path / "b", {"w.py": "p = 'C:\\\\Users\\\\bob\\\\data'\n"}).present
+    assert paths(tmp_path / "c", {"configs/train.yaml": "data_dir: /mnt/datasets/imagenet\n"}).present
+    found = paths(tmp_path / "d", {"nb.ipynb": notebook("df = read('/content/drive/MyDrive/x.csv')")})
+    assert found.evidence[0].excerpt.startswith("cell 1:")
+    assert paths(tmp_path / "e", {"nb.ipynb": notebook("%cd /content/drive/MyDrive/project")}).present
+
+
+def test_placeholders_urls_comments_and_container_paths_do_not_count(tmp_path):
+    facts = paths(tmp_path, {
+        "a.py": ('"""Data lives in /home/alice/data."""\n# see /home/alice/x\n'
+                 "A = '/home/'\nB = '/tmp/cache'\nC = 'https://example.org/home/alice/x'\n"
+                 "D = '/home/user/my/path'\nE = f'/home/{user}/data'\nF = '/Users/<you>/x'\n"),
+        ".env.example": 'MY_VAR="/home/user/my/system/path"\n',
+        "docker-compose.yml": "services:\n  app:\n    volumes:\n      - cache:/home/app/.cache\n",
+        "nb.ipynb": notebook("print(1)", "File /home/hadavid/anaconda3/lib/site.py\n"),
+        "configs/c.yaml": "# root: /scratch/me/data\nroot: ./data\n",
+    })
+    assert facts.to_schema() is False, facts.evidence
+
+
+def test_malformed_sources_do_not_raise(tmp_path):
+    facts = paths(tmp_path, {"bad.py": "x = '/home/alice/\n", "bad.ipynb": "{", "bad.json": "\x00\xff{"})
+    assert facts.to_schema() is False
+
+
+# ----- secrets -----------------------------------------------------------------------------------
+
+
+def assert_masked(facts, *values: str) -> None:
+    for finding in facts.findings:
+        for field in dataclasses.fields(finding.evidence):
+            shown = str(getattr(finding.evidence, field.name))
+            assert not any(v in shown or v[4:] in shown for v in values), shown
+
+
+def test_real_looking_key_is_flagged_with_a_masked_excerpt(tmp_path):
+    facts = secrets(tmp_path, {"src/config.py": f"import os\nAWS_KEY = '{FAKE_AWS}'\n"})
+    [finding] = facts.findings
+    assert finding.kind == "aws-access-key"
+    assert (finding.evidence.path, finding.evidence.line) == ("src/config.py", 2)
+    assert finding.evidence.excerpt == "aws-access-key AKIA…"
+    assert_masked(facts, FAKE_AWS)
+
+
+def test_placeholders_references_and_defaults_are_not_flagged(tmp_path):
+    facts = secrets(tmp_path, {
+        "app.py": ("import os\nAPI_KEY = 'YOUR_API_KEY'\nTOKEN = os.environ['TOKEN']\n"
+                   "OPENAI = 'sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'\nAWS = 'AKIAIOSFODNN7EXAMPLE'\n"
+                   "password = ''\nsecret = '***'\neos_token = '</s>'\n"),
+        ".github/workflows/ci.yml": "env:\n  HF_TOKEN: ${{ secrets.HF_TOKEN }}\n  API_KEY: test-secret-key\n",
+        "docker-compose.yml": "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: postgres\n",
+        ".env.example": "GRAFANA_PASSWORD=admin\nSERVICE_TOKEN=\nAPI_KEY=<your-api-key>\n",
+        "k8s/secret.yaml": f"data:\n  service-token: {base64.b64encode(b'dev-token-do-not-use-in-prod').decode()}\n",
+        "tests/test_client.py": f"KEY = '{FAKE_AWS}'\n",
+    })
+    assert facts.to_schema() is False, facts.findings
+
+
+def test_generic_assignments_wandb_keys_and_notebook_outputs(tmp_path):
+    facts = secrets(tmp_path, {
+        "train.py": f"import wandb\nwandb.login(key='{FAKE_WANDB}')\n",
+        ".env": "DB_PASSWORD=Xk9#mQ2$vLp7\n",
+        "nb.ipynb": notebook("print(token)", f"token is {FAKE_HF}\n"),
+    })
+    kinds = {(f.evidence.path, f.kind) for f in facts.findings}
+    assert kinds == {("train.py", "wandb-api-key"), (".env", "password"), ("nb.ipynb", "huggingface-token")}
+    assert_masked(facts, FAKE_WANDB, FAKE_HF, "Xk9#mQ2$vLp7")
+
+
+def test_private_key_needs_a_body(tmp_path):
+    header = "-----BEGIN RSA " + "PRIVATE KEY-----"
+    parser = secrets(tmp_path / "p", {"pem.py": f"def is_key(s):\n    return s.startswith('{header}')\n"})
+    assert parser.to_schema() is False
+    body = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0"
+    leaked = secrets(tmp_path / "k", {"deploy/id_rsa": f"{header}\n{body}\n-----END RSA PRIVATE KEY-----\n"})
+    assert [f.kind for f in leaked.findings] == ["private-key"]
+    assert_masked(leaked, body)

@@ -1,0 +1,86 @@
+"""Test-suite facts: which files are test files and how their tests are counted."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from portcheck.analyzer.facts.testing import detect_tests, is_test_path
+from portcheck.analyzer.repo import RepoView
+from portcheck.analyzer.sources import Sources
+
+
+def scan(root: Path, files: dict[str, str]):
+    for path, text in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    repo = RepoView(root)
+    return detect_tests(repo, Sources(repo))
+
+
+PYTEST_MODULE = '''
+import pytest
+
+@pytest.mark.parametrize("x", [1, 2, 3])
+def test_param(x):
+    def test_inner():  # nested: not collected
+        pass
+    assert x
+
+async def test_async():
+    pass
+
+def helper_test():
+    pass
+
+class TestThing:
+    def test_a(self):
+        pass
+    def testb(self):  # not test_: not counted in a pytest class
+        pass
+    class TestNested:
+        def test_deep(self):
+            pass
+
+class Helper:
+    def test_not_collected(self):
+        pass
+'''
+
+
+def test_pytest_functions_and_classes_are_counted_once_each(tmp_path):
+    facts = scan(tmp_path, {"tests/test_model.py": PYTEST_MODULE})
+    assert facts.to_schema() == {"present": True, "test_functions": 4}
+    [found] = facts.files
+    assert found.path == "tests/test_model.py" and found.count == 4 and found.evidence.line == 5
+
+
+def test_unittest_case_outside_a_test_named_file(tmp_path):
+    facts = scan(tmp_path, {"checks_all.py": (
+        "import unittest\n"
+        "class Base(unittest.TestCase):\n    def testOne(self): pass\n    def setUp(self): pass\n"
+        "class Derived(Base):\n    def test_two(self): pass\n")})
+    assert facts.to_schema() == {"present": True, "test_functions": 2}
+
+
+def test_evaluation_script_named_test_py_is_not_a_test_file(tmp_path):
+    facts = scan(tmp_path, {"test.py": "def test_model():\n    pass\n", "src/eval.py": "def test_x(): pass\n"})
+    assert facts.to_schema() == {"present": False, "test_functions": 0}
+
+
+def test_test_named_files_without_tests_and_docstring_defs(tmp_path):
+    facts = scan(tmp_path, {
+        "scripts/test_archive.py": "print('manual smoke script')\n",
+        "tests/helpers/run_if.py": 'def run_if():\n    """Example:\n\n    def test_wrapper():\n        ..."""\n',
+    })
+    assert facts.to_schema() == {"present": False, "test_functions": 0}
+
+
+def test_unparsable_test_file_is_recorded_not_raised(tmp_path):
+    facts = scan(tmp_path, {"tests/test_bad.py": "def test_(:\n", "tests/test_ok.py": "def test_ok(): pass\n"})
+    assert facts.to_schema() == {"present": True, "test_functions": 1}
+    assert [e.path for e in facts.unparsable] == ["tests/test_bad.py"]
+
+
+def test_is_test_path():
+    assert is_test_path("test_x.py") and is_test_path("pkg/x_test.py") and is_test_path("test/sub/helpers.py")
+    assert not is_test_path("test.py") and not is_test_path("tests/data.csv") and not is_test_path("contest.py")
