@@ -31,13 +31,14 @@ app = typer.Typer(
         "How ready is your ML project repository to be shown to a hiring panel?\n\n"
         "portcheck reads a repository (it never runs, imports or changes it), checks README clarity, "
         "reproducibility, metric reporting and code quality, and writes a readiness report with "
-        "evidence, fixes and interview talking points.\n\n"
-        "Examples:\n\n"
-        "  portcheck ./my-project                      # writes portcheck-report.html here\n\n"
-        "  portcheck ./my-project --format json -o -   # JSON report on standard output\n\n"
-        "  portcheck . --fail-under 70                 # exit 1 when the score is below 70 (CI)\n\n"
-        "  portcheck checks                            # every check: id, area, title\n\n"
-        "  portcheck explain RD101                     # what a check looks for and how to fix it"
+        "evidence, fixes and interview talking points. `portcheck PATH` is short for "
+        "`portcheck scan PATH`; `portcheck scan --help` lists the scan options.\n\n"
+        "\b\nExamples:\n"
+        "  portcheck ./my-project                     writes portcheck-report.html here\n"
+        "  portcheck ./my-project --format json       the JSON report on standard output\n"
+        "  portcheck . --fail-under 70                exit 1 when the score is below 70 (CI)\n"
+        "  portcheck checks                           every check: id, area, title\n"
+        "  portcheck explain RD101                    what a check looks for, how to fix it"
     ),
 )
 
@@ -74,7 +75,7 @@ def _split(values: list[str] | None) -> list[str]:
 
 @app.command()
 def scan(
-    path: Annotated[Path, typer.Argument(help="The repository folder to scan. It is only read, never changed.",
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="The repository folder to scan. It is only read, never changed.",
                                          show_default=False)],
     format: Annotated[Format, typer.Option("--format", "-f", help=(
         "Report format. html writes portcheck-report.html in the current folder; json, markdown and "

@@ -51,15 +51,24 @@ class Severity(str, enum.Enum):
 
 @dataclass(frozen=True, kw_only=True)
 class Evidence:
-    """Where a result comes from: a repository-relative path, optionally a line and an excerpt."""
+    """Where a result comes from: a repository-relative path, optionally a line and an excerpt.
+
+    In a notebook (`.ipynb`), `line` is the 1-based cell number, not a line of the JSON file.
+    """
 
     path: str
     line: int | None = None
     excerpt: str | None = None
 
+    @property
+    def in_notebook(self) -> bool:
+        return self.path.lower().endswith(".ipynb")
+
     def location(self) -> str:
-        """`path:line`, or the path alone."""
-        return f"{self.path}:{self.line}" if self.line else self.path
+        """`path:line`, `notebook.ipynb, cell N`, or the path alone."""
+        if not self.line:
+            return self.path
+        return f"{self.path}, cell {self.line}" if self.in_notebook else f"{self.path}:{self.line}"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -37,7 +37,7 @@ def notebook_errors(notebooks: NotebookFacts) -> Outcome:
     if not broken:
         return Outcome.passed(f"none of the {plural(len(notebooks.notebooks), 'notebook')} shows an error output")
     return Outcome.failed(
-        f"{plural(len(broken), 'notebook')} show error outputs: {names(n.path for n in broken)}",
+        f"error outputs in {plural(len(broken), 'notebook')}: {names(n.path for n in broken)}",
         evidence=cap(e for n in broken for e in n.error_evidence()),
         fix="Fix the failing cells, then restart the kernel, run all cells and commit the notebook.",
         question="This notebook stops with an error: does the pipeline actually run end to end?",
@@ -61,7 +61,7 @@ def notebook_order(notebooks: NotebookFacts) -> Outcome:
     if not shuffled:
         return Outcome.passed("every executed notebook ran its cells in order")
     return Outcome.failed(
-        f"{plural(len(shuffled), 'notebook')} ran cells out of order: {names(n.path for n in shuffled)}",
+        f"cells run out of order in {plural(len(shuffled), 'notebook')}: {names(n.path for n in shuffled)}",
         evidence=cap(e for n in shuffled if (e := n.order_evidence()) is not None),
         fix="Restart the kernel and run all cells top to bottom, then commit the notebook.",
         question="If I restart the kernel and run this notebook top to bottom, do I get your numbers?",
@@ -86,7 +86,7 @@ def notebook_executed(notebooks: NotebookFacts) -> Outcome:
     if not blank:
         return Outcome.passed("every notebook with code was saved with its outputs")
     return Outcome.warned(
-        f"{plural(len(blank), 'notebook')} never executed: {names(n.path for n in blank)}",
+        f"{plural(len(blank), 'notebook')} saved without outputs: {names(n.path for n in blank)}",
         evidence=cap(Evidence(path=n.path) for n in blank),
         fix="Run these notebooks once and commit them with their outputs, so readers see results without running them.",
     )

@@ -9,6 +9,12 @@ from ._util import cap, plural
 
 README = Area.README
 NEEDS_README = ("RD101",)
+WEB_PREFIXES = ("http://", "https://", "//", "data:")
+
+
+def is_local(src: str) -> bool:
+    """An image stored in the repository rather than served from the web."""
+    return not src.strip().lower().startswith(WEB_PREFIXES)
 
 
 @check("RD101", area=README, title="README present", weight=3, severity=Severity.HIGH)
@@ -109,7 +115,8 @@ def readme_usage(readme: ReadmeFacts) -> Outcome:
        requires=NEEDS_README)
 def readme_figure(readme: ReadmeFacts) -> Outcome:
     """What it checks: the README embeds at least one image (Markdown image, `<img>`, reST image or
-    figure), and says whether every figure has alt text.
+    figure), and that every figure stored in the repository has alt text (badges and logos served
+    from the web are not judged for alt text).
 
     Why a panel cares: one plot — a confusion matrix, a PR curve, an architecture sketch — carries
     the story of the results faster than a paragraph, and gives you something to point at on a shared
@@ -126,7 +133,7 @@ def readme_figure(readme: ReadmeFacts) -> Outcome:
             evidence=[Evidence(path=readme.path)],
             fix="Embed one key plot (e.g. a PR curve or confusion matrix) saved in the repository, with alt text.",
         )
-    missing_alt = [f for f in readme.figures if not (f.alt or "").strip()]
+    missing_alt = [f for f in readme.figures if is_local(f.src) and not (f.alt or "").strip()]
     if missing_alt:
         return Outcome.warned(
             f"{plural(len(missing_alt), 'figure')} without alt text",

@@ -91,6 +91,9 @@ def _result(result: CheckResult, rule_index: dict[str, int]) -> dict[str, Any]:
 
 def _location(evidence: Evidence) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": _relative_uri(evidence.path), "uriBaseId": SRCROOT}}
+    if evidence.in_notebook and evidence.line:
+        # a notebook cell number is not a line of the .ipynb file: say it in a message, not a region
+        return {"physicalLocation": physical, "message": {"text": f"cell {evidence.line}"}}
     if evidence.line is not None and evidence.line >= 1:
         region: dict[str, Any] = {"startLine": evidence.line}
         if evidence.excerpt:

@@ -269,6 +269,17 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema(
     assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors]
 
 
+def test_sarif_locates_a_notebook_cell_by_message_not_as_a_file_line(
+        sarif_validator: jsonschema.Draft4Validator) -> None:
+    first = next(r for r in make_report().checks if r.is_finding)
+    report = replace_check(make_report(), first.id, evidence=(Evidence(path="nb/eda.ipynb", line=7, excerpt="x"),))
+    log = json.loads(sarif.render(report))
+    assert not list(sarif_validator.iter_errors(log))
+    location = next(r for r in log["runs"][0]["results"] if r["ruleId"] == first.id)["locations"][0]
+    assert "region" not in location["physicalLocation"] and location["message"]["text"] == "cell 7"
+    assert Evidence(path="nb/eda.ipynb", line=7).location() == "nb/eda.ipynb, cell 7"
+
+
 def test_sarif_has_one_rule_per_check_and_results_only_for_findings() -> None:
     report = make_report()
     log = json.loads(sarif.render(report))
