@@ -234,7 +234,7 @@ def _check_git_dir(root: str) -> tuple[str, list[bytes]]:
     try:
         mode = os.lstat(git_dir).st_mode
     except FileNotFoundError:
-        raise GitUnavailable("no .git folder in the repository root (no git history)") from None
+        raise GitUnavailable("no .git folder in the repository root") from None
     if stat.S_ISLNK(mode):
         raise GitRefused(".git is a symlink (it could point at another repository)")
     if stat.S_ISREG(mode):

@@ -62,3 +62,14 @@ def demo_plugin(demo_plugin_path, monkeypatch) -> Path:
     """Make the installed demo plugin visible to entry-point discovery for one test."""
     monkeypatch.syspath_prepend(str(demo_plugin_path))
     return demo_plugin_path
+
+
+def detect_in(root: Path, files: dict, detector):
+    """Write `files` under `root`, then run a fact `detector(repo, sources)` over it."""
+    from gitutil import write_files
+    from portcheck.analyzer.repo import RepoView
+    from portcheck.analyzer.sources import Sources
+
+    write_files(root, files)
+    repo = RepoView(root)
+    return detector(repo, Sources(repo))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from portcheck.analyzer.facts.ci import YamlRefused, detect_ci, load_yaml, simple_commands, runs_test_runner
+from portcheck.analyzer.facts.ci import detect_ci, runs_test_runner, simple_commands
+from portcheck.analyzer.facts.yamlsafe import YamlRefused, load_yaml
 from portcheck.analyzer.repo import RepoView
 
 

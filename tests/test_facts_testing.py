@@ -3,18 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import detect_in
 from portcheck.analyzer.facts.testing import detect_tests, is_test_path
-from portcheck.analyzer.repo import RepoView
-from portcheck.analyzer.sources import Sources
 
 
 def scan(root: Path, files: dict[str, str]):
-    for path, text in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text)
-    repo = RepoView(root)
-    return detect_tests(repo, Sources(repo))
+    return detect_in(root, files, detect_tests)
 
 
 PYTEST_MODULE = '''

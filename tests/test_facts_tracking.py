@@ -4,19 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
-
+from conftest import detect_in
 from portcheck.analyzer.facts.tracking import detect_tracking
-from portcheck.analyzer.repo import RepoView
-from portcheck.analyzer.sources import Sources
 
 
 def scan(root: Path, files: dict[str, str]):
-    for path, text in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text)
-    repo = RepoView(root)
-    return detect_tracking(repo, Sources(repo))
+    return detect_in(root, files, detect_tracking)
 
 
 def notebook(*cells: str) -> str:

@@ -30,9 +30,10 @@ from dataclasses import dataclass
 from ..model import Evidence
 from ..repo import RepoView
 from ..sources import Sources
-from .ci import excerpt, is_ci_file
+from .ci import is_ci_file
+from .common import EvidenceFacts, excerpt
 from .testing import TEST_FOLDERS, is_test_path
-from .tracking import CodeUnit, code_units, dotted_name
+from .pycode import CodeUnit, code_units, dotted_name
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".env")
 KEY_FILE_SUFFIXES = (".pem", ".key")
@@ -112,18 +113,8 @@ def find_absolute_path(text: str) -> re.Match[str] | None:
     return None
 
 
-@dataclass(frozen=True, kw_only=True)
-class PathFacts:
+class PathFacts(EvidenceFacts):
     """Machine-specific absolute path literals, one evidence per line."""
-
-    evidence: tuple[Evidence, ...]
-
-    @property
-    def present(self) -> bool:
-        return bool(self.evidence)
-
-    def to_schema(self) -> bool:
-        return self.present
 
 
 def _skip_for_paths(path: str, text: str) -> bool:

@@ -34,7 +34,9 @@ from packaging.utils import canonicalize_name
 from ..model import Evidence
 from ..repo import RepoFile, RepoView
 from ..sources import parse_python
-from .ci import excerpt, is_ci_file, locate_line, try_load_yaml
+from .ci import is_ci_file, locate_line
+from .common import excerpt
+from .yamlsafe import try_load_yaml
 
 
 @dataclass(frozen=True, kw_only=True)

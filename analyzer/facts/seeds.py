@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 
 from ..model import Evidence
 from ..repo import RepoView
 from ..sources import Sources
-from .ci import excerpt
+from .common import EvidenceFacts, excerpt
 from .testing import is_test_path
-from .tracking import CodeUnit, by_path, code_units, dotted_name, import_aliases
+from .pycode import CodeUnit, by_path, code_units, dotted_name, import_aliases
 
 _SEED_FUNCTION = re.compile(
     r"^(manual_seed(_all)?|(set|fix|setup|init|reset)_?(global_|random_|all_|torch_|np_)?seeds?"
@@ -78,18 +77,8 @@ def seeding_line(call: ast.Call, aliases: dict[str, str]) -> int | None:
     return None
 
 
-@dataclass(frozen=True, kw_only=True)
-class SeedFacts:
+class SeedFacts(EvidenceFacts):
     """Where a random seed is set: code lines and used config keys."""
-
-    evidence: tuple[Evidence, ...]
-
-    @property
-    def present(self) -> bool:
-        return bool(self.evidence)
-
-    def to_schema(self) -> bool:
-        return self.present
 
 
 def _code_seeds(units: list[CodeUnit]) -> list[Evidence]:

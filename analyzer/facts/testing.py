@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..model import Evidence
 from ..repo import RepoView
 from ..sources import PythonModule, Sources
-from .ci import excerpt
+from .common import excerpt
 
 TEST_FOLDERS = frozenset({"tests", "test"})
 

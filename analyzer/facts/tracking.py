@@ -8,127 +8,21 @@ instantiates such a logger (`_target_:`) or sets `report_to:`, when DVC tracks d
 folder, or when a run store is committed (`mlruns/`, `mlflow.db`, TensorBoard event files, wandb run
 folders, `.aim/`). A name in a requirements file does not count, and neither does
 `torch.profiler.tensorboard_trace_handler` (a profiler trace, not experiment tracking).
-
-The module also holds the small `ast` helpers the code detectors share: parsed code units
-(module files and notebook code cells), import-alias resolution and evidence for a node.
 """
 from __future__ import annotations
 
 import ast
 import posixpath
 import re
-import weakref
 from dataclasses import dataclass
 
 from ..model import Evidence
 from ..repo import RepoView
-from ..sources import Sources, parse_python
-from .ci import excerpt
+from ..sources import Sources
+from .common import excerpt
+from .pycode import CodeUnit, by_path, code_units, import_aliases, qualified_name
 
 TOOLS = ("aim", "clearml", "comet", "dvc", "mlflow", "neptune", "sacred", "tensorboard", "wandb")
-
-
-# ----- shared ast helpers ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class CodeUnit:
-    """One parsed piece of Python: a whole module (cell None) or one notebook code cell."""
-
-    path: str
-    cell: int | None
-    tree: ast.Module
-    lines: tuple[str, ...]
-
-    def evidence(self, line: int | None, text: str | None = None) -> Evidence:
-        """Evidence for a line of this unit; in a notebook the line is the cell number."""
-        source = text if text is not None else (
-            self.lines[line - 1] if line and 0 < line <= len(self.lines) else "")
-        if self.cell is None:
-            return Evidence(path=self.path, line=line, excerpt=excerpt(source) or None)
-        return Evidence(path=self.path, line=self.cell, excerpt=excerpt(f"cell {self.cell}: {source}"))
-
-
-_UNITS: weakref.WeakKeyDictionary[Sources, list[CodeUnit]] = weakref.WeakKeyDictionary()
-
-
-def code_units(sources: Sources) -> list[CodeUnit]:
-    """Every parsable module and notebook code cell (magics blanked) as a `CodeUnit`, cached per `Sources`."""
-    cached = _UNITS.get(sources)
-    if cached is None:
-        cached = _UNITS[sources] = _make_units(sources)
-    return cached
-
-
-def _make_units(sources: Sources) -> list[CodeUnit]:
-    units = [CodeUnit(path=m.path, cell=None, tree=m.tree, lines=tuple(m.text.splitlines()))
-             for m in sources.python_modules if m.tree is not None]
-    for path, number, text in sources.code_units():
-        if not path.lower().endswith(".ipynb"):
-            continue
-        parsed = parse_python(path, text)
-        if parsed.tree is not None:
-            units.append(CodeUnit(path=path, cell=number, tree=parsed.tree, lines=tuple(text.splitlines())))
-    return units
-
-
-def by_path(units: list[CodeUnit]) -> dict[str, list[CodeUnit]]:
-    """Units grouped by file: a notebook's cells share one namespace, as when it runs top to bottom."""
-    groups: dict[str, list[CodeUnit]] = {}
-    for unit in units:
-        groups.setdefault(unit.path, []).append(unit)
-    return groups
-
-
-def dotted_name(node: ast.AST) -> str | None:
-    """`a.b.c` for a Name/Attribute chain; a call in the chain shows as `()` (`torch.Generator().manual_seed`)."""
-    parts: list[str] = []
-    while True:
-        if isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        elif isinstance(node, ast.Call):
-            parts.append("()")
-            node = node.func
-        elif isinstance(node, ast.Name):
-            parts.append(node.id)
-            break
-        else:
-            return None
-    parts.reverse()
-    return ".".join(parts).replace(".()", "()")
-
-
-def import_aliases(trees: list[ast.Module]) -> dict[str, str]:
-    """Local name -> absolute dotted origin for every absolute import in the trees (any depth)."""
-    aliases: dict[str, str] = {}
-    for tree in trees:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        aliases[alias.asname] = alias.name
-                    else:
-                        root = alias.name.split(".")[0]
-                        aliases[root] = root
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                for alias in node.names:
-                    if alias.name != "*":
-                        aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    return aliases
-
-
-def qualified_name(node: ast.AST, aliases: dict[str, str]) -> str | None:
-    """The dotted name of `node` with its first part replaced by its import origin; None if not imported."""
-    name = dotted_name(node)
-    if not name:
-        return None
-    root, _, rest = name.partition(".")
-    head, paren, _ = root.partition("(")
-    if head not in aliases:
-        return None
-    origin = aliases[head] + (root[len(head):] if paren else "")
-    return f"{origin}.{rest}" if rest else origin
 
 
 # ----- which tool a qualified name belongs to ----------------------------------------------------
