@@ -55,7 +55,8 @@ class GitRefused(GitUnavailable):
 
 @dataclass(frozen=True, kw_only=True)
 class TreeEntry:
-    """A blob in HEAD's tree: repository-relative POSIX path, size in bytes, object id, octal mode."""
+    """A blob in HEAD's tree: repository-relative POSIX path, size in bytes (-1 when the blob is missing
+    from the object store), object id, octal mode."""
 
     path: str
     size: int
@@ -503,7 +504,8 @@ def _parse_ls_tree(out: bytes) -> list[TreeEntry]:
         mode, kind, oid, size = fields
         if kind != b"blob":
             continue  # submodules (commits) have no size and no content here
-        entries.append(TreeEntry(path=path.decode("utf-8", "surrogateescape"), size=_to_int(size),
+        known = size.isdigit()  # git prints "-" or "BAD" when the blob is missing from the object store
+        entries.append(TreeEntry(path=path.decode("utf-8", "surrogateescape"), size=int(size) if known else -1,
                                  oid=oid.decode("ascii", "replace"), mode=mode.decode("ascii", "replace")))
     entries.sort(key=lambda entry: entry.path)
     return entries

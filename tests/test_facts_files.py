@@ -4,10 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from gitutil import make_git_repo
 from portcheck.analyzer.facts.files import (
-    LARGE_FILE_BYTES, detect_docker, detect_gitignore, detect_large_files, is_docker_file,
+    LARGE_FILE_BYTES,
+    detect_docker,
+    detect_gitignore,
+    detect_large_files,
+    is_docker_file,
 )
 from portcheck.analyzer.gitsafe import SafeGit, TreeEntry
 from portcheck.analyzer.repo import RepoView

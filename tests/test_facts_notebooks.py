@@ -4,10 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
-import nbformat.v3 as v3
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-
 from gitutil import make_git_repo
+from nbformat import v3
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from portcheck.analyzer.facts.notebooks import detect_notebooks
 from portcheck.analyzer.gitsafe import SafeGit
 from portcheck.analyzer.repo import RepoView

@@ -6,9 +6,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from portcheck.analyzer.facts.readme import (
-    STORY_PARTS, ReadmeFacts, detect_citation, detect_license, detect_readme, find_readme,
+    STORY_PARTS,
+    ReadmeFacts,
+    detect_citation,
+    detect_license,
+    detect_readme,
+    find_readme,
 )
 from portcheck.analyzer.repo import Limits, RepoView
 
@@ -330,6 +334,14 @@ def test_plain_text_readme_uses_line_heuristics(tmp_path: Path) -> None:
 ])
 def test_malformed_markdown_never_raises_and_fits_the_schema(tmp_path: Path, content: str | bytes) -> None:
     assert_valid(readme(tmp_path, content))
+
+
+def test_rst_too_deep_for_docutils_is_read_as_plain_text_with_the_reason(tmp_path: Path) -> None:
+    text = "Fraud detector that predicts card fraud in real time.\n\n" + "".join(
+        "  " * i + "- item\n\n" for i in range(300)) + "pip install -r requirements.txt\n"
+    facts = readme(tmp_path, text, "README.rst")
+    assert facts.format == "text" and "RecursionError" in facts.problem
+    assert facts.to_schema()["describes_purpose"] and facts.to_schema()["install_instructions"]
 
 
 def test_malformed_rst_never_raises(tmp_path: Path) -> None:

@@ -371,3 +371,16 @@ def test_repository_under_a_path_with_a_newline_and_quote_is_read(tmp_path: Path
     with SafeGit.open(repo) as safe:
         (entry,) = safe.tree()
         assert safe.read_blob(entry.oid, 10) == b"a\n"
+
+
+def test_a_blob_missing_from_the_object_store_has_size_minus_one(tmp_path):
+    from gitutil import git, make_git_repo
+    from portcheck.analyzer.gitsafe import SafeGit
+
+    repo = tmp_path / "repo"
+    make_git_repo(repo, {"model.pt": b"weights" * 10, "README.md": "# r\n"})
+    oid = git(repo, "rev-parse", "HEAD:model.pt")
+    (repo / ".git" / "objects" / oid[:2] / oid[2:]).unlink()
+    with SafeGit.open(repo) as g:
+        sizes = {e.path: e.size for e in g.tree()}
+    assert sizes == {"README.md": 4, "model.pt": -1}

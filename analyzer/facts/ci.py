@@ -16,13 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-
 from ..model import Evidence
 from ..repo import RepoView
 from .common import excerpt
 from .yamlsafe import try_load_yaml
-
-
 
 # ----- which files are CI configurations ---------------------------------------------------------
 

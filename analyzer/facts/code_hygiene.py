@@ -32,8 +32,8 @@ from ..repo import RepoView
 from ..sources import Sources
 from .ci import is_ci_file
 from .common import EvidenceFacts, excerpt
-from .testing import TEST_FOLDERS, is_test_path
 from .pycode import CodeUnit, code_units, dotted_name
+from .testing import TEST_FOLDERS, is_test_path
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".env")
 KEY_FILE_SUFFIXES = (".pem", ".key")

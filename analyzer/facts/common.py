@@ -10,7 +10,7 @@ MAX_EXCERPT = 120
 
 def excerpt(text: str) -> str:
     """One line of at most 120 characters: whitespace runs collapsed, an ellipsis when cut."""
-    line = " ".join(text.split())
+    line = " ".join(text[: MAX_EXCERPT * 8].split())  # bounded work on a huge line
     return line if len(line) <= MAX_EXCERPT else line[: MAX_EXCERPT - 1] + "…"
 
 

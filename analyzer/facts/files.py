@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from ..gitsafe import TreeEntry
 from ..model import Evidence
 from ..repo import RepoView
+from .common import excerpt
 
 LARGE_FILE_BYTES = 10 * 1024 * 1024  # strictly more than this is "large"
-MAX_EXCERPT = 120
 _GITLINK_MODE = "160000"  # a submodule commit, not a file of this repository
 
 _DOCKERFILE = re.compile(r"(?:dockerfile|containerfile)(?:[.-][\w.-]+)?|[\w.-]+\.(?:dockerfile|containerfile)",
@@ -25,12 +25,6 @@ _COMPOSE = re.compile(r"(?:docker-compose[\w.-]*|compose(?:\.[\w-]+)?)\.ya?ml", 
 _FROM_LINE = re.compile(r"^\s*FROM\s+\S", re.IGNORECASE)
 # `Dockerfile.md`, `Dockerfile.dockerignore` and the like are about a Dockerfile, not one.
 _NOT_DOCKERFILE_SUFFIXES = (".md", ".rst", ".txt", ".json", ".sh", ".py", ".dockerignore", ".lock")
-
-
-def excerpt(text: str) -> str:
-    """One line of at most 120 characters: whitespace runs collapsed, an ellipsis when cut."""
-    line = " ".join(text.split())
-    return line if len(line) <= MAX_EXCERPT else line[: MAX_EXCERPT - 1] + "…"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..gitsafe import TreeEntry
 from ..model import Evidence
 from ..sources import Notebook, Sources, parse_notebook
-from .files import excerpt
+from .common import excerpt
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 MAX_ERROR_VALUE = 80
@@ -128,7 +129,7 @@ def inspect_notebook(nb: Notebook) -> NotebookReport:
                    if out.get("output_type") == "error")
     executed = [(c.number, c.execution_count) for c in code if c.execution_count is not None]
     order_break = None
-    for (cell_a, count_a), (cell_b, count_b) in zip(executed, executed[1:]):
+    for (cell_a, count_a), (cell_b, count_b) in pairwise(executed):
         if count_b <= count_a:
             order_break = OrderBreak(first_cell=cell_a, first_count=count_a,
                                      second_cell=cell_b, second_count=count_b)

@@ -21,8 +21,8 @@ from ..model import Evidence
 from ..repo import RepoView
 from ..sources import Sources
 from .common import EvidenceFacts, excerpt
-from .testing import is_test_path
 from .pycode import CodeUnit, by_path, code_units, dotted_name, import_aliases
+from .testing import is_test_path
 
 _SEED_FUNCTION = re.compile(
     r"^(manual_seed(_all)?|(set|fix|setup|init|reset)_?(global_|random_|all_|torch_|np_)?seeds?"
