@@ -12,9 +12,16 @@ from portcheck.analyzer.facts.readme import (
     detect_citation,
     detect_license,
     detect_readme,
+    load_readme,
     find_readme,
 )
 from portcheck.analyzer.repo import Limits, RepoView
+
+
+def readme_of(view: RepoView) -> ReadmeFacts:
+    """README facts the way a scan computes them: load, then detect."""
+    return detect_readme(view, load_readme(view))
+
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "facts.schema.json").read_text())
 
@@ -33,7 +40,7 @@ def readme(tmp_path: Path, text: str | bytes, name: str = "README.md",
     write(tmp_path, name, text)
     for rel, content in (files or {}).items():
         write(tmp_path, rel, content)
-    return detect_readme(RepoView(tmp_path))
+    return readme_of(RepoView(tmp_path))
 
 
 def metric_names(tmp_path: Path, text: str, name: str = "README.md") -> list[str]:
@@ -48,7 +55,7 @@ def assert_valid(facts: ReadmeFacts) -> None:
 
 def test_no_readme_gives_absent_facts_that_still_fit_the_schema(tmp_path: Path) -> None:
     write(tmp_path, "docs/README.md", "# Only a nested README\n\nThis project predicts churn.\n")
-    facts = detect_readme(RepoView(tmp_path))
+    facts = readme_of(RepoView(tmp_path))
     assert facts.to_schema() == {
         "present": False, "path": None, "describes_purpose": False, "install_instructions": False,
         "usage_instructions": False, "reports_results": False, "metric_names": [], "has_figures": False,
@@ -72,7 +79,7 @@ def test_root_readme_is_found_in_any_case_preferring_markdown(tmp_path: Path, na
 
 def test_readme_over_the_read_limit_is_present_but_unread_with_the_reason(tmp_path: Path) -> None:
     write(tmp_path, "README.md", "# Big\n\n" + "This project predicts churn. " * 50)
-    facts = detect_readme(RepoView(tmp_path, limits=Limits(max_file_bytes=100)))
+    facts = readme_of(RepoView(tmp_path, limits=Limits(max_file_bytes=100)))
     assert facts.present and facts.path == "README.md"
     assert facts.problem and not facts.to_schema()["describes_purpose"]
 
@@ -389,7 +396,7 @@ def test_licence_only_in_a_subfolder_does_not_count(tmp_path: Path) -> None:
 def test_citation_cff_at_the_root_is_citation(tmp_path: Path) -> None:
     write(tmp_path, "CITATION.cff", "cff-version: 1.2.0\n")
     view = RepoView(tmp_path)
-    assert detect_citation(view, detect_readme(view)).path == "CITATION.cff"
+    assert detect_citation(view, readme_of(view)).path == "CITATION.cff"
 
 
 def test_bibtex_entry_in_a_readme_code_fence_is_citation_with_its_line(tmp_path: Path) -> None:

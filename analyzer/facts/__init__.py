@@ -17,12 +17,13 @@ from .code_hygiene import detect_absolute_paths, detect_secrets
 from .dependencies import detect_dependencies
 from .files import detect_docker, detect_gitignore, detect_large_files
 from .notebooks import detect_notebooks
-from .readme import detect_citation, detect_license, detect_readme
+from .readme import detect_citation, detect_license, detect_readme, load_readme
 from .seeds import detect_seeds
 from .testing import detect_tests
 from .tracking import detect_tracking
 
 FACT_PROVIDERS = {
+    "readme_source": load_readme,
     "readme": detect_readme,
     "license": detect_license,
     "citation": detect_citation,

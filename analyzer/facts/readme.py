@@ -141,20 +141,39 @@ class ReadmeFacts:
         }
 
 
-def detect_readme(repo: RepoView) -> ReadmeFacts:
-    """Find, parse and read the root README (absent: `present` false and nothing else)."""
+@dataclass(frozen=True, kw_only=True)
+class ReadmeSource:
+    """The root README found and parsed: its path, document (None when unreadable) and any problem."""
+
+    path: str
+    document: Document | None
+    problem: str | None = None
+
+
+def load_readme(repo: RepoView) -> ReadmeSource | None:
+    """Find, read (bounded) and parse the root README; None when there is none."""
     path = find_readme(repo)
     if path is None:
-        return ReadmeFacts()
+        return None
     text = repo.read_text(path)
     if text is None:
-        return ReadmeFacts(path=path, problem="the README could not be read (see scan notes)")
+        return ReadmeSource(path=path, document=None, problem="the README could not be read (see scan notes)")
     problem = None
     if len(text) > MAX_README_CHARS:
         text = text[:MAX_README_CHARS]
         problem = f"only the first {MAX_README_CHARS} characters of the README were read"
     doc = parse_readme(path, text)
-    return readme_facts(repo, path, doc, problem="; ".join(p for p in (problem, doc.note) if p) or None)
+    return ReadmeSource(path=path, document=doc,
+                        problem="; ".join(p for p in (problem, doc.note) if p) or None)
+
+
+def detect_readme(repo: RepoView, readme_source: ReadmeSource | None) -> ReadmeFacts:
+    """The README facts (absent README: `present` false and nothing else)."""
+    if readme_source is None:
+        return ReadmeFacts()
+    if readme_source.document is None:
+        return ReadmeFacts(path=readme_source.path, problem=readme_source.problem)
+    return readme_facts(repo, readme_source.path, readme_source.document, problem=readme_source.problem)
 
 
 def readme_facts(repo: RepoView, path: str, doc: Document, *, problem: str | None = None) -> ReadmeFacts:
