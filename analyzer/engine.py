@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import graphlib
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from .check import Check
 from .inputs import InputAbsent, Inputs, UnknownInput
@@ -50,15 +50,28 @@ def run_one(chk: Check, inputs: Inputs, done: dict[str, Outcome]) -> Outcome:
     return outcome
 
 
-def run_checks(checks: Iterable[Check], inputs: Inputs, progress: Progress | None = None) -> dict[str, Outcome]:
-    """Every check's outcome by id, run in dependency order."""
+def run_checks(checks: Iterable[Check], inputs: Inputs, progress: Progress | None = None,
+               available: Mapping[str, Check] | None = None) -> dict[str, Outcome]:
+    """Every check's outcome by id, run in dependency order.
+
+    A check whose required check was not selected still gets its requirement evaluated: the
+    requirement is looked up in `available` and run quietly (its outcome is not returned).
+    """
+    selected = {c.id: c for c in checks}
+    everything = dict(selected)
+    pending = [r for c in selected.values() for r in c.requires]
+    while pending and available:
+        req = pending.pop()
+        if req not in everything and req in available:
+            everything[req] = available[req]
+            pending.extend(available[req].requires)
     done: dict[str, Outcome] = {}
-    ordered = order(checks)
+    ordered = order(everything.values())
     for i, chk in enumerate(ordered, start=1):
         if progress:
             progress(f"check {i}/{len(ordered)}: {chk.id} {chk.title}")
         done[chk.id] = run_one(chk, inputs, done)
-    return done
+    return {i: o for i, o in done.items() if i in selected}
 
 
 def _describe(exc: BaseException) -> str:

@@ -72,7 +72,7 @@ def scan(
         if git is None:
             inputs.mark_absent("git", git_reason)
             inputs.mark_absent("history", git_reason)
-        outcomes = run_checks(selection.run, inputs, progress=say)
+        outcomes = run_checks(selection.run, inputs, progress=say, available=registry.checks)
         say("assembling facts")
         facts = assemble_facts(inputs, notes)
         head = git.head if git is not None else None

@@ -73,3 +73,14 @@ def detect_in(root: Path, files: dict, detector):
     write_files(root, files)
     repo = RepoView(root)
     return detector(repo, Sources(repo))
+
+
+def check_result(root: Path, files: dict, check_id: str):
+    """Write `files` under `root`, scan it with only `check_id` selected, and return that result."""
+    from gitutil import write_files
+    from portcheck.analyzer.scan import scan
+
+    root.mkdir(parents=True, exist_ok=True)
+    write_files(root, files)
+    report = scan(root, select=[check_id])
+    return next(r for r in report.checks if r.id == check_id)

@@ -109,3 +109,14 @@ def test_check_ids_are_validated():
 
     with pytest.raises(ValueError):
         check("bad", area=Area.README, title="x")
+
+
+def test_a_required_check_that_was_not_selected_is_still_evaluated_quietly():
+    outcomes = run_checks([after_crash], make_inputs([]), available={c.id: c for c in ALL})
+    assert set(outcomes) == {"ZZ105"}
+    assert outcomes["ZZ105"].status is Status.SKIP and "ZZ104" in outcomes["ZZ105"].message
+
+
+def test_without_the_requirement_available_the_check_is_skipped_saying_so():
+    outcome = run_checks([after_crash], make_inputs([]))["ZZ105"]
+    assert outcome.status is Status.SKIP and "did not run" in outcome.message

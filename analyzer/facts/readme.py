@@ -110,6 +110,7 @@ class ReadmeFacts:
     sections: tuple[Heading, ...] = ()
     story_parts: tuple[StoryPart, ...] = ()
     bibtex: Evidence | None = None
+    papers: tuple[Evidence, ...] = ()
     problem: str | None = None
 
     @property
@@ -195,6 +196,7 @@ def readme_facts(repo: RepoView, path: str, doc: Document, *, problem: str | Non
         sections=tuple(Heading(title=b.text, level=b.level, line=b.line) for b in doc.blocks if b.kind == "heading"),
         story_parts=find_story(doc, path, purpose, metrics),
         bibtex=find_bibtex(doc, path),
+        papers=find_paper_links(doc, path),
         problem=problem,
     )
 
@@ -356,6 +358,32 @@ def detect_citation(repo: RepoView, readme: ReadmeFacts) -> Evidence | None:
         if "/" not in f.path and _CITATION_FILE.fullmatch(f.path):
             return Evidence(path=f.path)
     return readme.bibtex
+
+
+# ---- papers the project builds on ----------------------------------------------------------------
+
+_PAPER_HOSTS = re.compile(
+    r"^https?://(?:www\.)?(?:arxiv\.org/(?:abs|pdf)/|doi\.org/|dx\.doi\.org/|openreview\.net/(?:forum|pdf)|"
+    r"aclanthology\.org/|papers\.nips\.cc/|proceedings\.neurips\.cc/|proceedings\.mlr\.press/|"
+    r"openaccess\.thecvf\.com/|ieeexplore\.ieee\.org/document/|dl\.acm\.org/doi/|"
+    r"(?:www\.)?semanticscholar\.org/paper/|link\.springer\.com/(?:article|chapter)/)",
+    re.IGNORECASE)
+MAX_PAPERS = 10
+
+
+def find_paper_links(doc: Document, path: str) -> tuple[Evidence, ...]:
+    """Links to papers (arXiv, DOI, OpenReview, ACL, NeurIPS, PMLR, CVF, IEEE, ACM …) in the README."""
+    found: list[Evidence] = []
+    seen: set[str] = set()
+    for ref in doc.refs:
+        target = ref.target.strip()
+        if ref.image or target in seen or not _PAPER_HOSTS.match(target):
+            continue
+        seen.add(target)
+        found.append(Evidence(path=path, line=ref.line, excerpt=excerpt(target)))
+        if len(found) == MAX_PAPERS:
+            break
+    return tuple(found)
 
 
 # ---- the project story ----------------------------------------------------------------------------
