@@ -18,7 +18,7 @@ import typer
 try:  # typer >= 0.20 carries its own copy of click; its commands raise that copy's exceptions
     from typer._click import exceptions as click_errors
 except ImportError:  # older typer uses click itself
-    from click import exceptions as click_errors
+    from click import exceptions as click_errors  # type: ignore[no-redef]
 
 from . import __version__
 
@@ -240,9 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     except click_errors.UsageError as exc:
         typer.echo(f"portcheck: error: {exc.format_message()} (see 'portcheck --help')", err=True)
         return EXIT_USAGE
-    except click_errors.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except click_errors.Abort:
+    except typer.Abort:
         typer.echo("portcheck: interrupted", err=True)
         return 130
     except KeyboardInterrupt:
