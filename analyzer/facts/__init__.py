@@ -15,10 +15,12 @@ from ..model import Evidence, ScanNote
 from .ci import detect_ci
 from .code_hygiene import detect_absolute_paths, detect_secrets
 from .dependencies import detect_dependencies
+from .evaluation import detect_evaluation
 from .files import detect_docker, detect_gitignore, detect_large_files
 from .notebooks import detect_notebooks
 from .readme import detect_citation, detect_license, detect_readme, load_readme
 from .seeds import detect_seeds
+from .task import detect_task
 from .testing import detect_tests
 from .tracking import detect_tracking
 
@@ -38,6 +40,8 @@ FACT_PROVIDERS = {
     "absolute_paths": detect_absolute_paths,
     "secrets": detect_secrets,
     "gitignore": detect_gitignore,
+    "task": detect_task,
+    "evaluation": detect_evaluation,
 }
 
 # schema key -> (input name, value used when the detector itself broke)

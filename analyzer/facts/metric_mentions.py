@@ -246,7 +246,7 @@ def find_metrics(doc: Document, path: str) -> Iterator[MetricMention]:
             for name, value, line in _table_metrics(block.rows):
                 yield mention(name, value, line, excerpt(doc.line_text(line) or value))
         elif block.kind == "code" and block.lang in _OUTPUT_LANGS:
-            for name, value, offset in _output_metrics(block.text):
+            for name, value, offset in metrics_in_output(block.text):
                 line = block.line + offset
                 yield mention(name, value, line, excerpt(doc.line_text(line) or value))
 
@@ -312,9 +312,12 @@ def _table_metrics(rows: tuple[tuple[Cell, ...], ...]) -> Iterator[tuple[str, st
                 break
 
 
-def _output_metrics(text: str) -> Iterator[tuple[str, str, int]]:
+def metrics_in_output(text: str) -> Iterator[tuple[str, str, int]]:
     """Metrics in printed evaluation output: `Accuracy: 0.93` lines and column reports such as
-    scikit-learn's classification report (a header of metric names over rows of numbers)."""
+    scikit-learn's classification report (a header of metric names over rows of numbers).
+
+    Yields (canonical metric name, value as printed, 0-based line offset in `text`); the name "ap"
+    is left for the caller to resolve (detection mAP or PR-AUC)."""
     lines = text.split("\n")
     for offset, line in enumerate(lines):
         if _CMD_LINE.match(line):

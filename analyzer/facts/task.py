@@ -1,0 +1,943 @@
+"""Task facts: which kind of ML problem a project solves, whether its classes are imbalanced, and
+which metrics its code computes — so a check can judge whether the reported metric fits the problem.
+
+Read without running anything:
+
+* Python modules and notebook code cells (test files left out), through their syntax trees:
+  estimators (`RandomForestClassifier`, `XGBRegressor`, `KMeans`, `Prophet` …), losses
+  (`CrossEntropyLoss`, `MSELoss`, keras `loss='binary_crossentropy'`, boosting `objective=`),
+  metric calls (`f1_score`, torchmetrics, keras `metrics=[...]`, `evaluate.load("bleu")`, custom
+  `accuracy(...)` / `recall_at_k(...)`, `correct / total`, metric names logged or printed), datasets
+  (`CIFAR10`, `load_iris` …), detection / segmentation / generation / ranking / recommendation
+  frameworks (torchvision detection models, COCO evaluation, ultralytics, transformers heads and
+  pipelines, `model.generate(...)`, BM25, surprise …).
+* The README's title, opening paragraphs, headings and problem-like sections ("predict whether",
+  "churn prediction", "predict the price", "object detection", …), through the parsed `Document`.
+* For imbalance also notebook markdown cells (parsed as Markdown), code comments and string literals
+  (imbalance words and a stated small positive rate), and the names of code files (domain words such
+  as fraud or churn).
+
+Every signal carries evidence (file and line; in a notebook the cell number). Code signals are kept
+once per (kind, reason, file) and at most `MAX_SIGNALS_PER_KIND` per kind, so a huge repository stays
+bounded; all orders are deterministic.
+"""
+from __future__ import annotations
+
+import ast
+import io
+import posixpath
+import re
+import tokenize
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..model import Evidence
+from ..sources import Sources
+from .common import excerpt
+from .metric_mentions import _METRIC_RE, _canonical
+from .pycode import (
+    CodeUnit,
+    by_path,
+    code_units,
+    dotted_name,
+    import_aliases,
+    qualified_name,
+)
+from .readme import ReadmeSource
+from .readme_document import Block, Document, LineIndex, parse_markdown
+from .testing import is_test_path
+
+TASK_KINDS = ("classification", "regression", "ranking", "generation", "detection", "segmentation",
+              "clustering", "forecasting", "recommendation")
+IMBALANCE_KINDS = ("class_weight", "resampling", "stratify", "words", "domain", "loss")
+MAX_SIGNALS_PER_KIND = 25
+MAX_METRICS_PER_NAME = 10
+README_WEIGHT = 3       # a task the README names counts as this many code signals
+MAX_TEXT_CHARS = 20_000  # longest comment, string or markdown cell searched for imbalance words
+_INTRO_BLOCKS = 3        # prose blocks at the top of the README read for the task
+
+
+# ==== facts ========================================================================================
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskSignal:
+    """One piece of evidence for a kind of task (see `TASK_KINDS`), with a short reason."""
+
+    kind: str
+    reason: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImbalanceSignal:
+    """One piece of evidence that the classes are imbalanced (see `IMBALANCE_KINDS`)."""
+
+    kind: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, kw_only=True)
+class CodeMetric:
+    """A metric the code computes, logs or prints, by canonical name (the README metrics' vocabulary)."""
+
+    name: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskFacts:
+    """The task signals, imbalance signals and code metrics of a repository.
+
+    `task` is the kind with the highest score: one point per signal found (`totals`, counted before
+    the cap that bounds `signals`), `README_WEIGHT` for a signal from the root README (the author's
+    own statement of the problem); ties go to the kind with more distinct reasons, then to the
+    earlier kind in `TASK_KINDS`.
+
+    `imbalanced` needs real evidence: resampling or class weights in code, or imbalance words or a
+    stated small positive rate in prose, comments or strings; an imbalance loss (focal loss,
+    `pos_weight=`) or an imbalance-prone domain (fraud, churn, anomaly …) counts only together with a
+    classification task (detection code uses focal loss and `pos_weight` for its own reasons), and
+    the domain only when it is the project's (see `_project_domain`).
+    `stratify` alone never makes it true.
+    """
+
+    signals: tuple[TaskSignal, ...]
+    imbalance: tuple[ImbalanceSignal, ...]
+    code_metrics: tuple[CodeMetric, ...]
+    totals: tuple[tuple[str, int], ...] = ()  # (kind, signals found before the cap); empty: count `signals`
+
+    @property
+    def task(self) -> str | None:
+        scores = dict(self.totals)
+        if not scores:
+            for s in self.signals:
+                scores[s.kind] = scores.get(s.kind, 0) + 1
+        reasons: dict[str, set[str]] = {}
+        for s in self.signals:
+            if _is_readme(s.evidence.path):
+                scores[s.kind] = scores.get(s.kind, 0) + README_WEIGHT - 1
+            reasons.setdefault(s.kind, set()).add(s.reason)
+        if not scores:
+            return None
+        return min(scores, key=lambda k: (-scores[k], -len(reasons.get(k, ())), _kind_rank(k)))
+
+    @property
+    def imbalanced(self) -> bool:
+        kinds = {s.kind for s in self.imbalance}
+        if kinds & {"class_weight", "resampling", "words"}:
+            return True
+        if self.task != "classification":
+            return False
+        return "loss" in kinds or _project_domain(self.evidence_for("domain"))
+
+    def evidence_for(self, kind: str) -> tuple[Evidence, ...]:
+        """Evidence of the task signals or imbalance signals of `kind` (a task or imbalance kind)."""
+        return tuple(s.evidence for s in (*self.signals, *self.imbalance) if s.kind == kind)
+
+
+def _project_domain(evidence: tuple[Evidence, ...]) -> bool:
+    """Whether domain words describe the project, not one passage of it: the README says them, a code
+    file is named after them, or they occur in at least two files."""
+    return any(_is_readme(e.path) or e.line is None for e in evidence) or len({e.path for e in evidence}) >= 2
+
+
+def _kind_rank(kind: str) -> int:
+    return TASK_KINDS.index(kind) if kind in TASK_KINDS else len(TASK_KINDS)
+
+
+def _is_readme(path: str) -> bool:
+    return "/" not in path and path.lower().startswith("readme")
+
+
+# ==== vocabulary ===================================================================================
+
+def _names(kind: str, text: str) -> dict[str, str]:
+    return dict.fromkeys(text.split(), kind)
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Class / function names (the last part of a call's dotted name) -> task kind.
+_NAME_KINDS: dict[str, str] = {
+    **_names("classification", """
+        LogisticRegression LogisticRegressionCV SVC LinearSVC NuSVC GaussianNB MultinomialNB BernoulliNB
+        ComplementNB CategoricalNB QuadraticDiscriminantAnalysis CrossEntropyLoss NLLLoss BCELoss
+        BCEWithLogitsLoss MultiLabelSoftMarginLoss MultiMarginLoss cross_entropy nll_loss binary_cross_entropy
+        binary_cross_entropy_with_logits BinaryCrossentropy CategoricalCrossentropy SparseCategoricalCrossentropy
+        confusion_matrix ConfusionMatrixDisplay multilabel_confusion_matrix
+        MNIST FashionMNIST KMNIST EMNIST QMNIST CIFAR10 CIFAR100 SVHN STL10 ImageNet Caltech101 Flowers102
+        Food101 load_iris load_breast_cancer load_digits load_wine fetch_covtype fetch_20newsgroups
+        make_classification fetch_lfw_people"""),
+    **_names("regression", """
+        LinearRegression Ridge RidgeCV Lasso LassoCV ElasticNet ElasticNetCV SVR LinearSVR NuSVR BayesianRidge
+        ARDRegression Lars LassoLars OrthogonalMatchingPursuit MSELoss L1Loss SmoothL1Loss HuberLoss mse_loss
+        l1_loss smooth_l1_loss huber_loss MeanSquaredError MeanAbsoluteError load_diabetes
+        fetch_california_housing load_boston make_regression"""),
+    **_names("clustering", """
+        KMeans MiniBatchKMeans DBSCAN HDBSCAN OPTICS AgglomerativeClustering SpectralClustering MeanShift Birch
+        AffinityPropagation GaussianMixture BayesianGaussianMixture KModes KPrototypes make_blobs"""),
+    **_names("forecasting", """
+        Prophet NeuralProphet ARIMA SARIMAX AutoReg ExponentialSmoothing SimpleExpSmoothing Holt auto_arima
+        AutoARIMA TimeSeriesSplit TemporalFusionTransformer NBeats NBEATSModel DeepAR TimeSeriesDataSet"""),
+    **_names("detection", """
+        COCOeval CocoEvaluator CocoDetection VOCDetection nms batched_nms box_iou generalized_box_iou
+        non_max_suppression YOLO fasterrcnn_resnet50_fpn fasterrcnn_resnet50_fpn_v2 fasterrcnn_mobilenet_v3_large_fpn
+        retinanet_resnet50_fpn ssd300_vgg16 ssdlite320_mobilenet_v3_large fcos_resnet50_fpn maskrcnn_resnet50_fpn
+        keypointrcnn_resnet50_fpn FasterRCNN RetinaNet MaskRCNN FastRCNNPredictor AnchorGenerator roi_align RoIAlign
+        MultiScaleRoIAlign bbox_iou generalized_box_iou_loss complete_box_iou distance_box_iou xywh2xyxy xyxy2xywh
+        box_cxcywh_to_xyxy box_xyxy_to_cxcywh scale_boxes scale_coords ap_per_class"""),
+    **_names("segmentation", """
+        deeplabv3_resnet50 deeplabv3_resnet101 deeplabv3_mobilenet_v3_large fcn_resnet50 fcn_resnet101
+        lraspp_mobilenet_v3_large DiceLoss GeneralizedDiceLoss TverskyLoss DiceCELoss dice_loss VOCSegmentation
+        Cityscapes SBDataset Unet UNet UnetPlusPlus DeepLabV3 DeepLabV3Plus MeanIoU"""),
+    **_names("generation", """
+        sentence_bleu corpus_bleu RougeScorer DDPMScheduler DDIMScheduler ChatOpenAI ChatOllama ChatAnthropic
+        OllamaLLM LLMChain"""),
+    **_names("ranking", "BM25Okapi BM25L BM25Plus label_ranking_average_precision_score"),
+    **_names("recommendation", "LightFM AlternatingLeastSquares BayesianPersonalizedRanking"),
+}
+# Names ending like this -> task kind (estimators, torchmetrics task classes, transformers heads).
+_NAME_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^[A-Z]\w*Classifier(?:CV)?$|^(?:Binary|Multiclass|Multilabel)[A-Z]\w*$|For\w*Classification$"),
+     "classification"),
+    (re.compile(r"^[A-Z]\w*Regressor(?:CV)?$"), "regression"),
+    (re.compile(r"^[A-Z]\w*Ranker$"), "ranking"),
+    (re.compile(r"(?:ForCausalLM|LMHeadModel|ForConditionalGeneration|ForSeq2SeqLM|DiffusionPipeline)$"), "generation"),
+    (re.compile(r"ForObjectDetection$"), "detection"),
+    (re.compile(r"For\w*Segmentation$"), "segmentation"),
+)
+# keras.datasets.<name>.load_data()
+_KERAS_DATASETS = {"mnist": "classification", "fashion_mnist": "classification", "cifar10": "classification",
+                   "cifar100": "classification", "imdb": "classification", "reuters": "classification",
+                   "boston_housing": "regression"}
+# Qualified-name prefixes of task-specific libraries -> task kind.
+_MODULE_KINDS: tuple[tuple[str, str], ...] = (
+    ("torchvision.models.detection.", "detection"), ("mmdet.", "detection"),
+    ("detectron2.", "detection"), ("pycocotools.", "detection"), ("effdet.", "detection"),
+    ("torchvision.models.segmentation.", "segmentation"), ("segmentation_models_pytorch.", "segmentation"),
+    ("mmseg.", "segmentation"),
+    ("surprise.", "recommendation"), ("lightfm.", "recommendation"), ("implicit.", "recommendation"),
+    ("recbole.", "recommendation"), ("libreco.", "recommendation"),
+    ("prophet.", "forecasting"), ("fbprophet.", "forecasting"), ("neuralprophet.", "forecasting"),
+    ("pmdarima.", "forecasting"), ("statsmodels.tsa.", "forecasting"), ("sktime.forecasting.", "forecasting"),
+    ("darts.", "forecasting"), ("statsforecast.", "forecasting"), ("gluonts.", "forecasting"),
+    ("pytorch_forecasting.", "forecasting"),
+    ("rank_bm25.", "ranking"), ("diffusers.", "generation"), ("ollama.", "generation"),
+)
+_GENERATION_CALL = re.compile(r"(?:^|\.)(?:chat\.completions|completions|ChatCompletion|Completion|messages)\.create$")
+_FACTORY_METHODS = frozenset({"from_pretrained", "from_config", "from_single_file", "load_from_checkpoint"})
+# class definitions that say what the model is
+_CLASS_DEF_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?:\w*Discriminator|GPT\w*|\w*VAE|VariationalAutoEncoder|\w*Diffusion(?:Model)?)$",
+                re.IGNORECASE), "generation"),
+)
+_GENERATE_ARGS = frozenset({"max_new_tokens", "max_length", "min_length", "temperature", "top_k", "top_p",
+                            "num_beams", "do_sample", "num_return_sequences", "max_tokens", "repetition_penalty"})
+_GENERATOR_RECEIVER = re.compile(r"model|llm|lm\b|gpt|pipe|generator|chain|t5|bart", re.IGNORECASE)
+_PIPELINE_TASKS = {
+    "text-classification": "classification", "sentiment-analysis": "classification",
+    "zero-shot-classification": "classification", "image-classification": "classification",
+    "token-classification": "classification", "ner": "classification", "audio-classification": "classification",
+    "zero-shot-image-classification": "classification",
+    "text-generation": "generation", "text2text-generation": "generation", "summarization": "generation",
+    "conversational": "generation", "image-to-text": "generation", "text-to-image": "generation",
+    "object-detection": "detection", "zero-shot-object-detection": "detection",
+    "image-segmentation": "segmentation", "mask-generation": "segmentation",
+}
+
+# Metric functions and classes -> canonical metric names.
+_METRIC_FUNCTIONS: dict[str, tuple[str, ...]] = {
+    "accuracy_score": ("accuracy",), "balanced_accuracy_score": ("other:balanced_accuracy",),
+    "top_k_accuracy_score": ("accuracy",), "precision_score": ("precision",), "recall_score": ("recall",),
+    "f1_score": ("f1",), "fbeta_score": ("other:fbeta",), "roc_auc_score": ("roc_auc",), "roc_curve": ("roc_auc",),
+    "RocCurveDisplay": ("roc_auc",), "average_precision_score": ("pr_auc",),
+    "precision_recall_curve": ("pr_auc",), "PrecisionRecallDisplay": ("pr_auc",), "auc": ("auc",),
+    "classification_report": ("precision", "recall", "f1", "accuracy"),
+    "precision_recall_fscore_support": ("precision", "recall", "f1"), "log_loss": ("log_loss",),
+    "brier_score_loss": ("other:brier",), "matthews_corrcoef": ("other:mcc",), "cohen_kappa_score": ("other:kappa",),
+    "hamming_loss": ("other:hamming_loss",), "jaccard_score": ("iou",),
+    "mean_squared_error": ("mse",), "root_mean_squared_error": ("rmse",), "mean_absolute_error": ("mae",),
+    "mean_absolute_percentage_error": ("mape",), "r2_score": ("r2",), "median_absolute_error": ("mae",),
+    "explained_variance_score": ("other:explained_variance",), "mean_squared_log_error": ("other:msle",),
+    "root_mean_squared_log_error": ("other:rmsle",),
+    "silhouette_score": ("other:silhouette",), "adjusted_rand_score": ("other:ari",),
+    "normalized_mutual_info_score": ("other:nmi",), "davies_bouldin_score": ("other:davies_bouldin",),
+    "calinski_harabasz_score": ("other:calinski_harabasz",),
+    "ndcg_score": ("ndcg",), "dcg_score": ("ndcg",),
+    "Accuracy": ("accuracy",), "F1Score": ("f1",), "F1": ("f1",), "FBetaScore": ("other:fbeta",),
+    "Precision": ("precision",), "Recall": ("recall",), "AUROC": ("roc_auc",), "ROC": ("roc_auc",),
+    "AveragePrecision": ("pr_auc",), "PrecisionRecallCurve": ("pr_auc",), "AUC": ("roc_auc",),
+    "MatthewsCorrCoef": ("other:mcc",), "CohenKappa": ("other:kappa",), "Specificity": ("other:specificity",),
+    "CategoricalAccuracy": ("accuracy",), "SparseCategoricalAccuracy": ("accuracy",),
+    "TopKCategoricalAccuracy": ("accuracy",), "SparseTopKCategoricalAccuracy": ("accuracy",),
+    "MeanSquaredError": ("mse",), "RootMeanSquaredError": ("rmse",), "MeanAbsoluteError": ("mae",),
+    "MeanAbsolutePercentageError": ("mape",), "R2Score": ("r2",),
+    "BLEUScore": ("bleu",), "SacreBLEUScore": ("bleu",), "sentence_bleu": ("bleu",), "corpus_bleu": ("bleu",),
+    "ROUGEScore": ("rouge",), "RougeScorer": ("rouge",), "meteor_score": ("meteor",), "Perplexity": ("perplexity",),
+    "WordErrorRate": ("wer",), "CharErrorRate": ("cer",), "MeanAveragePrecision": ("map",),
+    "COCOeval": ("map",), "CocoEvaluator": ("map",),
+    "JaccardIndex": ("iou",), "MeanIoU": ("iou",), "Dice": ("dice",), "DiceScore": ("dice",),
+    "GeneralizedDiceScore": ("dice",), "PeakSignalNoiseRatio": ("psnr",),
+    "StructuralSimilarityIndexMeasure": ("ssim",), "FrechetInceptionDistance": ("fid",),
+    "RetrievalNormalizedDCG": ("ndcg",), "RetrievalMRR": ("other:mrr",), "RetrievalMAP": ("map",),
+    "RetrievalRecall": ("recall",), "RetrievalPrecision": ("precision",), "RetrievalHitRate": ("other:hit_rate",),
+}
+_RETRIEVAL_METRIC_CLASSES = frozenset({"RetrievalNormalizedDCG", "RetrievalMRR", "RetrievalMAP", "RetrievalRecall",
+                                       "RetrievalPrecision", "RetrievalHitRate"})
+_METRIC_KINDS: dict[str, str] = {
+    **_names("classification", """accuracy precision recall f1 roc_auc pr_auc auc log_loss top1 top5
+             other:balanced_accuracy other:mcc other:kappa other:brier other:specificity other:fbeta
+             other:hamming_loss"""),
+    **_names("regression", "mae mse rmse r2 mape other:rmsle other:msle other:smape other:explained_variance"),
+    **_names("generation", "bleu rouge meteor perplexity fid other:bertscore other:cider other:chrf"),
+    **_names("detection", "map"),
+    **_names("segmentation", "dice"),  # IoU is as much a detection (box) measure: no task of its own
+    **_names("ranking", "ndcg other:mrr other:hit_rate"),
+    **_names("clustering", "other:silhouette other:ari other:nmi other:davies_bouldin other:calinski_harabasz"),
+}
+_CUSTOM_METRIC_PREFIX = re.compile(r"^(?:compute|calc|calculate|get|eval|evaluate|measure|my)_", re.IGNORECASE)
+_METRIC_SUFFIX = re.compile(r"_(?:macro|micro|weighted|samples|binary|ovr|ovo|ovr_weighted|ovo_weighted)$")
+_NUMERIC_CALL = re.compile(r"^(?:mean|nanmean|average|sum|round|float|sqrt|item|compute|score|divide|true_divide|"
+                           r"evaluate\w*|eval\w*|test\w*|validat\w*)$")
+_THRESHOLD_NAME = re.compile(r"^(?:min|max|target|thresh(?:old)?|thres|required|expected|goal|desired)_|"
+                             r"_(?:thresh(?:old)?|thres|target|min|max)$", re.IGNORECASE)
+_LOG_CALLS = frozenset({"log", "log_metric", "log_metrics", "log_dict", "add_scalar", "add_scalars"})
+
+# keras `loss=` strings, boosting `objective=` / catboost `loss_function=` values -> task kind.
+_LOSS_STRINGS: dict[str, str] = {
+    **_names("classification", """binary_crossentropy categorical_crossentropy sparse_categorical_crossentropy
+             binary_focal_crossentropy categorical_focal_crossentropy hinge squared_hinge categorical_hinge
+             log_loss logloss crossentropy multiclass multiclassova binary cross_entropy xentropy softmax
+             multiclassonevsall"""),
+    **_names("regression", """mse mean_squared_error mae mean_absolute_error mape mean_absolute_percentage_error
+             msle mean_squared_logarithmic_error huber huber_loss log_cosh logcosh poisson regression regression_l1
+             regression_l2 l1 l2 rmse quantile tweedie gamma squared_error absolute_error fair"""),
+    **_names("ranking", "lambdarank rank_xendcg yetirank yetirankpairwise pairlogit pairlogitpairwise queryrmse"),
+}
+_OBJECTIVE_PREFIXES = (("binary:", "classification"), ("multi:", "classification"), ("reg:", "regression"),
+                       ("rank:", "ranking"), ("count:", "regression"), ("survival:", "regression"))
+_OBJECTIVE_KEYS = frozenset({"objective", "loss_function", "loss"})
+_METRIC_KEYS = frozenset({"metrics", "scoring", "eval_metric", "metric", "custom_metric"})
+
+# imbalance in code
+_RESAMPLERS = _word_set("""SMOTE SMOTENC SMOTEN ADASYN BorderlineSMOTE SVMSMOTE KMeansSMOTE RandomOverSampler
+    RandomUnderSampler NearMiss TomekLinks EditedNearestNeighbours ClusterCentroids SMOTETomek SMOTEENN
+    BalancedRandomForestClassifier BalancedBaggingClassifier EasyEnsembleClassifier RUSBoostClassifier
+    WeightedRandomSampler""")
+_CLASS_WEIGHT_CALLS = frozenset({"compute_class_weight", "compute_sample_weight"})
+_STRATIFIED = frozenset({"StratifiedKFold", "StratifiedShuffleSplit", "StratifiedGroupKFold",
+                         "RepeatedStratifiedKFold"})
+_WEIGHTED_LOSSES = frozenset({"CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "cross_entropy",
+                              "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits"})
+_CLASS_WEIGHT_KEYS = frozenset({"class_weight", "class_weights", "auto_class_weights", "scale_pos_weight",
+                                "is_unbalance"})
+_FOCAL = re.compile(r"focal", re.IGNORECASE)
+_BALANCING_WORDS = re.compile(r"minority|majority|upsampl|downsampl|oversampl|undersampl|balanc", re.IGNORECASE)
+_CLASS_WEIGHT_VALUE = re.compile(r"class_?weight", re.IGNORECASE)
+
+# imbalance in prose
+_IMBALANCE_WORDS = re.compile(
+    r"\b(?:(?:im|un)balance[ds]?|(?:class|data|label|target)[ -]?imbalance|"
+    r"skewed (?:class(?:es)?|labels?|targets?|datasets?|class distributions?|(?:target|label) distributions?)|"
+    r"minority class(?:es)?|majority class(?:es)?|rare (?:class(?:es)?|events?|positives?)|"
+    r"(?:over|under)-?sampl\w* (?:of )?the (?:minority|majority)|smote)\b", re.IGNORECASE)
+_UNBALANCED_OK = re.compile(r"unbalanced\s+(?:data|dataset|datasets|class|classes|labels?|targets?|distribution)",
+                            re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no|never|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|without|non|hardly)\b"
+                       r"[\s-]*(?:\w+[\s-]+){0,3}$", re.IGNORECASE)
+_PERCENT = re.compile(r"(?<![\w.])(\d{1,2}(?:\.\d+)?|0?\.\d+)\s?(?:%|percent\b)")
+_POSITIVE_WORDS = re.compile(
+    r"\b(?:positives?|fraud\w*|minority|churn\w*|defaults?|defaulters?|anomal\w*|outliers?|attacks?|intrusions?|"
+    r"defect\w*|failures?|spam|malignant|rare|class 1|label 1|target 1)\b", re.IGNORECASE)
+_NOT_A_RATE = re.compile(
+    r"\b(?:accuracy|precision|recall|f1|auc|score|improv\w*|increas\w*|decreas\w*|reduc\w*|better|worse|gain\w*|"
+    r"lift|drop\w*|test|split|train\w*|validation|threshold|confidence|interest|discount|growth|probabilit\w*|"
+    r"chance|likel\w*)\b", re.IGNORECASE)
+MAX_POSITIVE_RATE = 20.0
+_RATE_WINDOW = 40  # characters around a percentage searched for the positive class
+_DOMAIN = re.compile(
+    r"\b(?:fraud\w*|anomal(?:y|ies|ous)|churn\w*|rare diseases?|defects?|defective|intrusions?|"
+    r"(?:credit|loan|payment|mortgage|debt) defaults?|defaults? (?:prediction|risk|payments?)|"
+    r"(?:machine|equipment|component) failures?|predictive maintenance|outlier detection|click[- ]through)\b",
+    re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+
+# the task in the README
+_README_TASK_PATTERNS: dict[str, str] = {
+    "classification": (
+        r"\b(?:binary|multi-?class|multi-?label|image|text|document|sentiment|audio|tabular|intent|species|digit|"
+        r"toxic\w*|spam)\s+classif\w*|\bclassif(?:y|ies|ying|ied|ication|ier|iers)\b|\blogistic regression\b|"
+        r"\bpredict(?:s|ing|ed)?\s+whether\b|\b(?:churn|fraud|spam|default|attrition|survival|sentiment|disease|"
+        r"diabetes|cancer|stroke|loan approval|credit risk)\s+(?:prediction|detection|classifier|classification|"
+        r"analysis)\b|\b(?:digit|character|face|emotion|gesture|activity|image) recognition\b"),
+    "regression": (
+        r"(?<!logistic )(?<!logistic-)\bregression\b(?![ -]test)|\bpredict(?:s|ing|ed)?\s+(?:the\s+)?(?:\w+\s+)?"
+        r"(?:prices?|costs?|sales|demand|salar(?:y|ies)|revenue|income|ratings?|amounts?|durations?|"
+        r"temperatures?|yield)\b|\b(?:price|sales|demand|salary|duration|rent|fare)\s+(?:prediction|estimation)\b"),
+    "forecasting": (
+        r"\bforecast\w*|\btime[- ]series (?:prediction|forecasting|modell?ing)\b"),
+    "detection": (
+        r"\bobject detect(?:ion|ors?)\b|\bdetection transformer\b|\bbounding[- ]box(?:es)?\b|(?-i:\bYOLO(?:v\d+)?\b)|"
+        r"\b(?:face|pedestrian|vehicle|text|person|keypoint) detection\b"),
+    "segmentation": (
+        r"(?<!customer )(?<!market )(?<!user )(?<!client )\b(?:(?:semantic|instance|panoptic|image|medical image|"
+        r"lesion|tumou?r|road|cell)\s+)?segmentation\b"),
+    "clustering": (
+        r"\bclustering\b|\b(?:customer|market|user|client) segmentation\b|\bk-?means\b"),
+    "generation": (
+        r"\b(?:text|image|music|code|story|caption|speech|language|audio|video|sequence) generation\b|"
+        r"\blanguage models?\b|(?-i:\bLLMs?\b|\bGPT(?:-?\d\w*)?s?\b|\bGANs?\b|\bRAG\b)|\bchat-?bots?\b|\bgenerative\b|"
+        r"\bdiffusion models?\b|\bsummari[sz]ation\b|\bmachine translation\b|\bimage captioning\b|"
+        r"\bretrieval[- ]augmented generation\b"),
+    "ranking": (
+        r"\blearning[- ]to[- ]rank\b|\b(?:re-?)?ranking\b|\binformation retrieval\b|\bretrieval (?:system|pipeline|"
+        r"evaluation)\b|\bsemantic search\b|\bsearch engine\b"),
+    "recommendation": (
+        r"\brecommender(?: systems?)?\b|\brecommendation (?:systems?|engines?|models?)\b|\b(?:movie|product|music|"
+        r"item|book|news|course|restaurant) recommendations?\b|\bcollaborative filtering\b"),
+}
+_README_TASKS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _README_TASK_PATTERNS.items())
+_PURPOSE_HEADING = re.compile(r"\b(?:problem|overview|about|objectives?|goals?|description|introduction|task|"
+                              r"project|motivation|summary|purpose|use case)\b", re.IGNORECASE)
+
+
+# ==== collecting, bounded ==========================================================================
+
+
+class _Collector:
+    """Signals and metrics as they are found: each kept once, at most a capped number per kind / name;
+    task signals are also counted past the cap (`totals`), so the dominant task is still known."""
+
+    def __init__(self) -> None:
+        self.signals: list[TaskSignal] = []
+        self.imbalance: list[ImbalanceSignal] = []
+        self.metrics: list[CodeMetric] = []
+        self.totals: dict[str, int] = {}
+        self._seen: set[tuple] = set()
+        self._kept: dict[tuple[str, str], int] = {}
+
+    def _new(self, key: tuple) -> bool:
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
+
+    def _room(self, group: tuple[str, str], cap: int) -> bool:
+        if self._kept.get(group, 0) >= cap:
+            return False
+        self._kept[group] = self._kept.get(group, 0) + 1
+        return True
+
+    def task(self, kind: str, reason: str, evidence: Evidence) -> None:
+        if self._new(("task", kind, reason, evidence.path)):
+            self.totals[kind] = self.totals.get(kind, 0) + 1
+            if self._room(("task", kind), MAX_SIGNALS_PER_KIND):
+                self.signals.append(TaskSignal(kind=kind, reason=reason, evidence=evidence))
+
+    def imbalanced(self, kind: str, evidence: Evidence) -> None:
+        if self._new(("imbalance", kind, evidence.path, evidence.line)) and self._room(
+                ("imbalance", kind), MAX_SIGNALS_PER_KIND):
+            self.imbalance.append(ImbalanceSignal(kind=kind, evidence=evidence))
+
+    def metric(self, name: str, reason: str, evidence: Evidence, *, kind: str | None = None) -> None:
+        """A metric the code computes; it is also a signal for the task that metric belongs to."""
+        if self._new(("metric", name, evidence.path, evidence.line)) and self._room(
+                ("metric", name), MAX_METRICS_PER_NAME):
+            self.metrics.append(CodeMetric(name=name, evidence=evidence))
+        task = kind or _METRIC_KINDS.get(name)
+        if task:
+            self.task(task, reason, evidence)
+
+    def facts(self) -> TaskFacts:
+        return TaskFacts(
+            signals=tuple(sorted(self.signals, key=lambda s: _kind_rank(s.kind))),
+            imbalance=tuple(sorted(self.imbalance, key=lambda s: IMBALANCE_KINDS.index(s.kind))),
+            code_metrics=tuple(self.metrics),
+            totals=tuple(sorted(self.totals.items(), key=lambda item: _kind_rank(item[0]))),
+        )
+
+
+def detect_task(sources: Sources, readme_source: ReadmeSource | None) -> TaskFacts:
+    """Task, imbalance and code-metric signals from the README, notebooks and code."""
+    found = _Collector()
+    if readme_source is not None and readme_source.document is not None:
+        _scan_readme(readme_source.document, readme_source.path, found)
+    for nb in sources.notebooks:
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                _scan_markdown_cell(nb.path, cell.number, cell.source[:MAX_TEXT_CHARS], found)
+    for group in by_path(code_units(sources)).values():
+        if is_test_path(group[0].path):
+            continue
+        aliases = import_aliases([u.tree for u in group])
+        for unit in group:
+            _CodeScan(unit, aliases, found).run()
+    for path in sorted({*(m.path for m in sources.python_modules), *(nb.path for nb in sources.notebooks)}):
+        if not is_test_path(path) and _DOMAIN.search(_spaced(posixpath.basename(path))):
+            found.imbalanced("domain", Evidence(path=path))
+    return found.facts()
+
+
+def _spaced(name: str) -> str:
+    """An identifier or file name with `_`, `-` and `.` as spaces, so word boundaries apply."""
+    return re.sub(r"[_\-.]+", " ", name)
+
+
+# ==== README and prose =============================================================================
+
+
+def _readme_blocks(doc: Document) -> Iterator[Block]:
+    """The blocks that state the task: headings, the first prose blocks, and prose under a heading
+    such as Problem, Overview, About or Goal."""
+    intro = 0
+    purpose_section = False
+    for block in doc.blocks:
+        if block.kind == "heading":
+            purpose_section = bool(_PURPOSE_HEADING.search(block.text))
+            yield block
+        elif block.kind == "text":
+            intro += 1
+            if intro <= _INTRO_BLOCKS or purpose_section:
+                yield block
+
+
+def _scan_readme(doc: Document, path: str, found: _Collector) -> None:
+    for block in _readme_blocks(doc):
+        text = block.words
+        lines = LineIndex(text, block.line)
+        for kind, pattern in _README_TASKS:
+            for m in pattern.finditer(text):
+                line = lines.line(m.start())
+                found.task(kind, " ".join(m.group(0).lower().split()),
+                           Evidence(path=path, line=line, excerpt=excerpt(doc.line_text(line) or text)))
+    for block in doc.blocks:
+        if block.kind in ("heading", "text"):
+            lines = LineIndex(block.words, block.line)
+            _scan_prose(block.words[:MAX_TEXT_CHARS], found, lambda offset, text, li=lines: Evidence(
+                path=path, line=li.line(offset), excerpt=excerpt(doc.line_text(li.line(offset)) or text)),
+                domain=True)
+
+
+def _scan_markdown_cell(path: str, number: int, source: str, found: _Collector) -> None:
+    """A notebook markdown cell's prose (headings and paragraphs; code blocks and link targets left
+    out), parsed only when a word of interest occurs in it at all."""
+    if not (_IMBALANCE_WORDS.search(source) or _DOMAIN.search(source) or _PERCENT.search(source)):
+        return
+    try:
+        prose = [b.words for b in parse_markdown(source).blocks if b.kind in ("heading", "text")]
+    except Exception:  # noqa: BLE001 - a parser failure on a pathological cell: read it as plain text
+        prose = [source]
+    for text in prose:
+        _scan_prose(text, found, lambda _offset, sentence: Evidence(
+            path=path, line=number, excerpt=excerpt(f"cell {number}: {sentence}")), domain=True)
+
+
+def _scan_prose(text: str, found: _Collector, where, *, domain: bool) -> None:
+    """Imbalance words, a stated small positive rate and (when `domain`) domain words in prose;
+    `where(offset, sentence)` makes the evidence."""
+    for offset, sentence in _sentences(text):
+        if _imbalance_words(sentence) or _small_positive_rate(sentence):
+            found.imbalanced("words", where(offset, sentence))
+        if domain and _DOMAIN.search(sentence):
+            found.imbalanced("domain", where(offset, sentence))
+
+
+def _sentences(text: str) -> Iterator[tuple[int, str]]:
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start:m.start()].strip():
+            yield start, text[start:m.start()]
+        start = m.end()
+    if text[start:].strip():
+        yield start, text[start:]
+
+
+def _imbalance_words(sentence: str) -> bool:
+    for m in _IMBALANCE_WORDS.finditer(sentence):
+        word = m.group(0).lower()
+        if word.startswith("unbalanced") and not _UNBALANCED_OK.match(sentence, m.start()):
+            continue
+        if not _NEGATION.search(sentence[max(0, m.start() - 50):m.start()]):
+            return True
+    return False
+
+
+def _small_positive_rate(sentence: str) -> bool:
+    """"only 0.17% of transactions are fraud", "5% positive", "fraud rate of 1.2%": a rate of at most
+    `MAX_POSITIVE_RATE` percent with a positive-class word close to it, in a sentence about no metric."""
+    if _NOT_A_RATE.search(sentence):
+        return False
+    for m in _PERCENT.finditer(sentence):
+        near = sentence[max(0, m.start() - _RATE_WINDOW):m.end() + _RATE_WINDOW]
+        if float(m.group(1)) <= MAX_POSITIVE_RATE and _POSITIVE_WORDS.search(near):
+            return True
+    return False
+
+
+# ==== code =========================================================================================
+
+
+class _CodeScan:
+    """One code unit's signals: calls, keywords, dictionaries, definitions, comments and strings."""
+
+    def __init__(self, unit: CodeUnit, aliases: dict[str, str], found: _Collector) -> None:
+        self.unit = unit
+        self.aliases = aliases
+        self.found = found
+        self.square_rooted: set[int] = set()  # calls inside `sqrt(...)`: `np.sqrt(mean_squared_error(...))`
+
+    def run(self) -> None:
+        try:
+            for node in ast.walk(self.unit.tree):
+                if isinstance(node, ast.Call):
+                    self.call(node)
+                elif isinstance(node, ast.Dict):
+                    self.params(node)
+                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    self.definition(node)
+                elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                    self.assignment(node)
+                elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+                    self.ratio(node)
+                elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip():
+                    self.string(node)
+            for line, comment in self.comments():
+                _scan_prose(comment, self.found, lambda _o, _t, n=line: self.unit.evidence(n), domain=False)
+        except RecursionError:  # an absurdly nested expression: keep what was found before it
+            return
+
+    def at(self, node: ast.AST) -> Evidence:
+        return self.unit.evidence(getattr(node, "lineno", None))
+
+    # ---- calls ----
+
+    def call(self, call: ast.Call) -> None:
+        qualified = qualified_name(call.func, self.aliases) or dotted_name(call.func) or ""
+        parts = qualified.replace("()", "").split(".")
+        last = parts[-1]
+        name = parts[-2] if last in _FACTORY_METHODS and len(parts) > 1 else last
+        where = self.at(call)
+        if last == "sqrt" and call.args and isinstance(call.args[0], ast.Call):
+            self.square_rooted.add(id(call.args[0]))
+        kind, reason = _kind_of_name(name), name
+        if last == "load_data" and len(parts) > 1 and parts[-2] in _KERAS_DATASETS:
+            kind, reason = _KERAS_DATASETS[parts[-2]], f"{parts[-2]}.load_data"
+        if kind is None:
+            kind, reason = _module_of(qualified) or (None, name)
+        if kind is None and _GENERATION_CALL.search(qualified.replace("()", "")):
+            kind, reason = "generation", ".".join(parts[-2:])
+        if kind:
+            self.found.task(kind, reason, where)
+        self.metric_call(call, qualified, name, where)
+        self.special_call(call, last, where)
+        self.imbalance_call(call, qualified, name, where)
+        for keyword in call.keywords:
+            if keyword.arg is not None:
+                self.setting(keyword.arg, keyword.value, name)
+
+    def metric_call(self, call: ast.Call, qualified: str, name: str, where: Evidence) -> None:
+        if name in _METRIC_FUNCTIONS:
+            metrics = _METRIC_FUNCTIONS[name]
+            if name == "mean_squared_error" and (id(call) in self.square_rooted or any(
+                    k.arg == "squared" and _is_false(k.value) for k in call.keywords)):
+                metrics = ("rmse",)
+            if name == "AUC" and any(k.arg == "curve" and (_string(k.value) or "").upper() == "PR"
+                                     for k in call.keywords):
+                metrics = ("pr_auc",)
+            kind = "ranking" if name in _RETRIEVAL_METRIC_CLASSES else None
+            for metric in metrics:
+                self.found.metric(metric, name, where, kind=kind)
+            return
+        if name in ("load", "load_metric") and (qualified.startswith("evaluate.") or name == "load_metric"):
+            metric = canonical_metric(_first_string(call) or "")
+            if metric:
+                self.found.metric(metric, f"{name}({metric})", where)
+            return
+        if isinstance(call.func, (ast.Name, ast.Attribute)) and name not in _NAME_KINDS:
+            custom = _custom_metric(name)
+            if custom:
+                metric, kind = custom
+                self.found.metric(metric, name, where, kind=kind)
+
+    def special_call(self, call: ast.Call, last: str, where: Evidence) -> None:
+        """HF pipelines, `.generate(...)`, logged and printed metric names."""
+        if last == "pipeline":
+            task = _first_string(call) or next((_string(k.value) for k in call.keywords if k.arg == "task"), None)
+            kind = _PIPELINE_TASKS.get((task or "").lower()) or (
+                "generation" if (task or "").lower().startswith("translation") else None)
+            if kind:
+                self.found.task(kind, f"pipeline({task})", where)
+        elif last == "generate" and isinstance(call.func, ast.Attribute):
+            receiver = dotted_name(call.func.value) or ""
+            if any(k.arg in _GENERATE_ARGS for k in call.keywords) or _GENERATOR_RECEIVER.search(receiver):
+                self.found.task("generation", "generate()", where)
+        elif last in _LOG_CALLS:
+            for key in _logged_keys(call):
+                metric = _logged_metric(key)
+                if metric:
+                    self.found.metric(metric, f"{last}({metric})", where)
+        elif last == "print" and isinstance(call.func, ast.Name) and call.args:
+            for metric in _printed_metrics(_literal_text(call.args[0])):
+                self.found.metric(metric, "print", where)
+
+    def imbalance_call(self, call: ast.Call, qualified: str, name: str, where: Evidence) -> None:
+        resampler = name in _RESAMPLERS or (qualified.startswith("imblearn.") and name[:1].isupper())
+        upsampling = name == "resample" and qualified in ("sklearn.utils.resample", "resample") and bool(
+            _BALANCING_WORDS.search(self.source_of(call)))
+        if resampler or upsampling:
+            self.found.imbalanced("resampling", where)
+        elif name in _CLASS_WEIGHT_CALLS:
+            self.found.imbalanced("class_weight", where)
+        elif name in _STRATIFIED:
+            self.found.imbalanced("stratify", where)
+        elif _FOCAL.search(name):
+            self.found.imbalanced("loss", where)
+
+    def setting(self, key: str, value: ast.AST, callee: str | None = None) -> None:
+        """One keyword argument of a call to `callee`, or one entry of a parameter dictionary
+        (`{"objective": "binary:logistic", "scale_pos_weight": 9}`)."""
+        if _is_none(value):
+            return
+        where = self.at(value)
+        text = _string(value)
+        if key in _OBJECTIVE_KEYS and text:
+            kind = _objective_kind(text)
+            if kind:
+                self.found.task(kind, f"{key}={text!r}", where)
+            if _FOCAL.search(text):
+                self.found.imbalanced("loss", where)
+        elif key in _METRIC_KEYS:
+            for item in _strings(value):
+                metric = canonical_metric(item)
+                metric = "roc_auc" if metric == "auc" else metric  # keras, XGBoost, LightGBM: "auc" is ROC-AUC
+                if metric:
+                    self.found.metric(metric, f"{key}={item!r}", where)
+        elif key in _CLASS_WEIGHT_KEYS:
+            if not (key == "is_unbalance" and not _is_true(value)) and not (
+                    key == "scale_pos_weight" and _is_one(value)):
+                self.found.imbalanced("class_weight", where)
+        elif key == "pos_weight":
+            self.found.imbalanced("loss", where)
+        elif key == "stratify":
+            self.found.imbalanced("stratify", where)
+        elif key in ("weight", "weights", "sampler") and (
+                (key == "weight" and callee in _WEIGHTED_LOSSES) or _CLASS_WEIGHT_VALUE.search(self.source_of(value))):
+            self.found.imbalanced("class_weight", where)
+
+    # ---- other nodes ----
+
+    def params(self, node: ast.Dict) -> None:
+        for key, value in zip(node.keys, node.values):
+            name = _string(key) if key is not None else None
+            if name is not None:
+                self.setting(name, value)
+
+    def definition(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        if isinstance(node, ast.ClassDef):
+            for pattern, kind in _CLASS_DEF_KINDS:
+                if pattern.match(node.name):
+                    self.found.task(kind, f"class {node.name}", self.at(node))
+        elif node.name == "generate":
+            params = {a.arg for a in (*node.args.args, *node.args.kwonlyargs)}
+            if params & _GENERATE_ARGS:
+                self.found.task("generation", "def generate", self.at(node))
+
+    def assignment(self, node: ast.Assign | ast.AugAssign | ast.AnnAssign) -> None:
+        """A value computed under a metric's name: `acc = correct / total`, `val_rmse = np.sqrt(mse)`,
+        `results["f1"] = 2 * p * r / (p + r)`, `accuracy_knn = knn.score(X, y)`; not a value read
+        back (`f1 = metrics.get("f1")`) nor a threshold (`min_f1 = 0.6`)."""
+        if not _computes_number(node.value):
+            return
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            name = dotted_name(target) if not isinstance(target, ast.Subscript) else _string(target.slice)
+            last = (name or "").rsplit(".", 1)[-1]
+            metric = None if _THRESHOLD_NAME.search(last) else _named_metric(last)
+            if metric:
+                self.found.metric(metric, last, self.at(node))
+                return
+
+    def ratio(self, node: ast.BinOp) -> None:
+        """`correct / total`: a hand-computed accuracy."""
+        for sub in ast.walk(node.left):
+            name = sub.id if isinstance(sub, ast.Name) else sub.attr if isinstance(sub, ast.Attribute) else ""
+            if name.lower() in ("correct", "n_correct", "num_correct", "total_correct", "correct_count",
+                                "correct_predictions", "num_correct_predictions"):
+                self.found.metric("accuracy", f"{name} / …", self.at(node))
+                return
+
+    def string(self, node: ast.Constant) -> None:
+        """Imbalance words and rates in a string (docstrings too); domain words in a short string
+        without spaces (a column, file or label name such as "Churn" or "is_fraud")."""
+        text = node.value[:MAX_TEXT_CHARS]
+        _scan_prose(text, self.found, lambda offset, _s: self.unit.evidence(node.lineno + text.count("\n", 0, offset)),
+                    domain=False)
+        if len(text) <= 100 and not any(c.isspace() for c in text) and _DOMAIN.search(_spaced(text)):
+            self.found.imbalanced("domain", self.at(node))
+
+    def comments(self) -> Iterator[tuple[int, str]]:
+        """(line, text) of each comment, read with `tokenize`."""
+        source = "\n".join(self.unit.lines) + "\n"
+        try:
+            for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+                if tok.type == tokenize.COMMENT:
+                    yield tok.start[0], tok.string[:MAX_TEXT_CHARS]
+        except (tokenize.TokenError, IndentationError, SyntaxError, ValueError):
+            return
+
+    def source_of(self, node: ast.AST) -> str:
+        try:
+            return ast.unparse(node)[:2000]
+        except (RecursionError, ValueError, AttributeError):
+            return ""
+
+
+# ---- helpers for code ------------------------------------------------------------------------------
+
+
+def _kind_of_name(name: str) -> str | None:
+    if name in _NAME_KINDS:
+        return _NAME_KINDS[name]
+    for pattern, kind in _NAME_PATTERNS:
+        if pattern.search(name):
+            return kind
+    return None
+
+
+def _module_of(qualified: str) -> tuple[str, str] | None:
+    """(task kind, library) when a qualified name belongs to a task-specific library."""
+    clean = qualified.replace("()", "") + "."
+    return next(((kind, prefix.rstrip(".")) for prefix, kind in _MODULE_KINDS if clean.startswith(prefix)), None)
+
+
+def _objective_kind(text: str) -> str | None:
+    value = text.strip().lower()
+    for prefix, kind in _OBJECTIVE_PREFIXES:
+        if value.startswith(prefix):
+            return kind
+    return _LOSS_STRINGS.get(value)
+
+
+def canonical_metric(text: str) -> str | None:
+    """The canonical metric name of a metric identifier in code ("accuracy", "neg_mean_squared_error",
+    "roc_auc_ovr", "f1_macro", "val/acc" …), in the README metrics' vocabulary; None if it names none."""
+    value = text.strip().lower()
+    if not value or len(value) > 60:
+        return None
+    value = re.sub(r"^neg(?:ative)?_", "", value)
+    value = re.sub(r"^(?:binary|categorical|sparse_categorical|multiclass|multilabel|(?:sparse_)?top_k_categorical)_"
+                   r"(?=acc)", "", value)
+    value = _METRIC_SUFFIX.sub("", value).replace("_at_", "@").replace("_", " ")
+    m = _METRIC_RE.fullmatch(value)
+    return _canonical(m) if m else None
+
+
+def _custom_metric(name: str) -> tuple[str, str | None] | None:
+    """(metric, task kind override) for a call of a metric-named function (`accuracy`, `compute_rmse`,
+    `recall_at_k` — the last a ranking metric); never plain `loss`."""
+    base = _CUSTOM_METRIC_PREFIX.sub("", name)
+    metric = canonical_metric(base)
+    if metric is None or metric == "loss":
+        return None
+    ranking = "@" in base or "_at_" in base.lower()
+    return metric, ("ranking" if ranking else None)
+
+
+def _computes_number(value: ast.AST | None) -> bool:
+    """Arithmetic, or a call of a metric function or of a numeric reducer / evaluation function."""
+    if isinstance(value, ast.BinOp):
+        return True
+    if not isinstance(value, ast.Call) or (value.args and all(isinstance(a, ast.Constant) for a in value.args)):
+        return False  # `float("nan")`: a constant, not a computation
+    func = value.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return bool(_NUMERIC_CALL.match(name)) or name in _METRIC_FUNCTIONS or _custom_metric(name) is not None
+
+
+def _named_metric(name: str) -> str | None:
+    """The metric a variable name ends or starts with (`acc`, `val_accuracy`, `lin_rmse`, `acc_log_reg`);
+    never a loss (`mse_loss` is a training loss, not an evaluation)."""
+    if "loss" in name.lower():
+        return None
+    pieces = name.split("_")
+    candidates = ["_".join(pieces[i:]) for i in range(len(pieces))] + pieces[:1]
+    return next((m for m in map(canonical_metric, candidates) if m), None)
+
+
+def _logged_keys(call: ast.Call) -> list[str]:
+    """The metric names a logging call records: its first string argument, or the string keys of a
+    dictionary argument."""
+    if not call.args:
+        return []
+    first = call.args[0]
+    if isinstance(first, ast.Dict):
+        return [k for k in (_string(key) for key in first.keys if key is not None) if k]
+    text = _string(first)
+    return [text] if text and len(text) <= 60 and " " not in text else []
+
+
+def _logged_metric(key: str) -> str | None:
+    """The metric a logged key names ("val/acc", "train_loss", "test/f1_best")."""
+    for piece in (key, *re.split(r"[/.]", key)):
+        metric = canonical_metric(piece)
+        if metric:
+            return metric
+    m = _METRIC_RE.search(_spaced(key.replace("/", " ")))
+    return _canonical(m) if m and _canonical(m) != "ap" else None
+
+
+def _printed_metrics(text: str) -> Iterator[str]:
+    """Metric names followed by `:` or `=` in a printed literal ("Accuracy: {acc:.3f}")."""
+    for m in _METRIC_RE.finditer(text[:500]):
+        rest = text[m.end():m.end() + 3].lstrip(" ")
+        if rest[:1] in (":", "=") and _canonical(m) != "ap":  # AP alone: mAP or PR-AUC, the code does not say
+            yield _canonical(m)
+
+
+def _literal_text(node: ast.AST) -> str:
+    """The literal text of a string, f-string, `"...".format(...)` or `"..." % x`."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else " {} "
+                       for v in node.values)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return _literal_text(node.func.value)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return _literal_text(node.left)
+    return ""
+
+
+def _string(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _strings(node: ast.AST) -> list[str]:
+    """A string, or the strings of a list / tuple / set (keras `metrics=["accuracy", "AUC"]`)."""
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return [s for s in (_string(e) for e in node.elts) if s]
+    text = _string(node)
+    return [text] if text else []
+
+
+def _first_string(call: ast.Call) -> str | None:
+    return _string(call.args[0]) if call.args else None
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _is_true(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def _is_false(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
+
+
+def _is_one(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and not isinstance(node.value, bool) and node.value == 1
