@@ -87,7 +87,7 @@ _METRIC_SPECS: tuple[tuple[str, str], ...] = (
     ("other:eer", r"(?i:eer|equal error rate)"),
     ("other:pass_at_k", r"(?i:pass@\d+)"),
 )
-_METRIC_RE = re.compile("|".join(f"(?<![\\w@^.-])(?P<m{i}>{p})(?![\\w@^])" for i, (_, p) in enumerate(_METRIC_SPECS)))
+METRIC_PATTERN = re.compile("|".join(f"(?<![\\w@^.-])(?P<m{i}>{p})(?![\\w@^])" for i, (_, p) in enumerate(_METRIC_SPECS)))
 _DETECTION_CONTEXT = re.compile(r"\b(?:object detection|detector|detection|COCO|bounding box(?:es)?|bbox|YOLO\w*|"
                                 r"instance segmentation|panoptic|keypoints?|Pascal VOC|mAP)\b", re.IGNORECASE)
 
@@ -125,7 +125,8 @@ _METRIC_HEADER_NOISE = re.compile(r"[()\[\]%↑↓*_:]|\b(?:val|test|train|dev|s
                                   re.IGNORECASE)
 
 
-def _canonical(match: re.Match) -> str:
+def canonical_name(match: re.Match) -> str:
+    """The canonical metric name of a `METRIC_PATTERN` match (AUC-ROC → roc_auc, acc → accuracy, …)."""
     return _METRIC_SPECS[int(match.lastgroup[1:])][0]
 
 
@@ -189,7 +190,7 @@ def _value_after(text: str) -> str | None:
             return None
         if word in _FILLER or not word:
             continue
-        if unknown == 0 and re.search(r"[A-Z0-9]", _clean(tok)) and not _METRIC_RE.match(_clean(tok)):
+        if unknown == 0 and re.search(r"[A-Z0-9]", _clean(tok)) and not METRIC_PATTERN.match(_clean(tok)):
             unknown += 1  # a dataset or split name: "accuracy on CIFAR-10 of 93%"
             continue
         return None
@@ -217,7 +218,7 @@ def _value_before(text: str) -> str | None:
 
 def _metric_in_text(text: str) -> Iterator[tuple[re.Match, str]]:
     """(metric match, value) for each metric stated with a value in a piece of prose."""
-    for m in _METRIC_RE.finditer(text):
+    for m in METRIC_PATTERN.finditer(text):
         before = text[max(0, m.start() - 40):m.start()]
         if _BEFORE_STOP.search(before):
             continue
@@ -241,7 +242,7 @@ def find_metrics(doc: Document, path: str) -> Iterator[MetricMention]:
         if block.kind in ("text", "heading"):
             lines = LineIndex(block.words, block.line)
             for m, value in _metric_in_text(block.words):
-                yield mention(_canonical(m), value, lines.line(m.start()), _around(block.words, m.start(), m.end()))
+                yield mention(canonical_name(m), value, lines.line(m.start()), _around(block.words, m.start(), m.end()))
         elif block.kind == "table":
             for name, value, line in _table_metrics(block.rows):
                 yield mention(name, value, line, excerpt(doc.line_text(line) or value))
@@ -267,14 +268,14 @@ def _header_metric(text: str) -> str | None:
     """The metric a table header or row label names, if that is all it names."""
     if not text or len(text) > 40 or _BEFORE_STOP.search(text) or re.search(r"\b(?:threshold|target)\b", text, re.IGNORECASE):
         return None
-    matches = list(_METRIC_RE.finditer(text))
+    matches = list(METRIC_PATTERN.finditer(text))
     if len(matches) != 1:
         return None
     rest = (text[:matches[0].start()] + text[matches[0].end():])
     rest = _METRIC_HEADER_NOISE.sub(" ", rest)
     if len(words(rest)) > 2:
         return None
-    return _canonical(matches[0])
+    return canonical_name(matches[0])
 
 
 def _cell_value(text: str) -> str | None:
@@ -322,15 +323,15 @@ def metrics_in_output(text: str) -> Iterator[tuple[str, str, int]]:
     for offset, line in enumerate(lines):
         if _CMD_LINE.match(line):
             continue
-        names = list(_METRIC_RE.finditer(line))
-        if len(names) >= 2 and not _NUMBER.search(_METRIC_RE.sub(" ", line)):
+        names = list(METRIC_PATTERN.finditer(line))
+        if len(names) >= 2 and not _NUMBER.search(METRIC_PATTERN.sub(" ", line)):
             row = next((j for j in range(offset + 1, min(len(lines), offset + 4)) if lines[j].strip()), None)
             values = re.findall(r"(?<![\w.])\d*\.\d+%?", lines[row]) if row is not None else []
             if len(values) >= len(names):
                 for m, value in zip(names, values):
-                    yield _canonical(m), value, row
+                    yield canonical_name(m), value, row
                 continue
         for m, value in _metric_in_text(line):
-            yield _canonical(m), value, offset
+            yield canonical_name(m), value, offset
 
 

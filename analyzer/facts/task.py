@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from ..model import Evidence
 from ..sources import Sources
 from .common import excerpt
-from .metric_mentions import _METRIC_RE, _canonical
+from .metric_mentions import METRIC_PATTERN, canonical_name
 from .pycode import (
     CodeUnit,
     by_path,
@@ -831,8 +831,8 @@ def canonical_metric(text: str) -> str | None:
     value = re.sub(r"^(?:binary|categorical|sparse_categorical|multiclass|multilabel|(?:sparse_)?top_k_categorical)_"
                    r"(?=acc)", "", value)
     value = _METRIC_SUFFIX.sub("", value).replace("_at_", "@").replace("_", " ")
-    m = _METRIC_RE.fullmatch(value)
-    return _canonical(m) if m else None
+    m = METRIC_PATTERN.fullmatch(value)
+    return canonical_name(m) if m else None
 
 
 def _custom_metric(name: str) -> tuple[str, str | None] | None:
@@ -885,16 +885,16 @@ def _logged_metric(key: str) -> str | None:
         metric = canonical_metric(piece)
         if metric:
             return metric
-    m = _METRIC_RE.search(_spaced(key.replace("/", " ")))
-    return _canonical(m) if m and _canonical(m) != "ap" else None
+    m = METRIC_PATTERN.search(_spaced(key.replace("/", " ")))
+    return canonical_name(m) if m and canonical_name(m) != "ap" else None
 
 
 def _printed_metrics(text: str) -> Iterator[str]:
     """Metric names followed by `:` or `=` in a printed literal ("Accuracy: {acc:.3f}")."""
-    for m in _METRIC_RE.finditer(text[:500]):
+    for m in METRIC_PATTERN.finditer(text[:500]):
         rest = text[m.end():m.end() + 3].lstrip(" ")
-        if rest[:1] in (":", "=") and _canonical(m) != "ap":  # AP alone: mAP or PR-AUC, the code does not say
-            yield _canonical(m)
+        if rest[:1] in (":", "=") and canonical_name(m) != "ap":  # AP alone: mAP or PR-AUC, the code does not say
+            yield canonical_name(m)
 
 
 def _literal_text(node: ast.AST) -> str:
