@@ -408,3 +408,12 @@ def test_bibtex_entry_in_a_readme_code_fence_is_citation_with_its_line(tmp_path:
 def test_an_email_or_decorator_is_not_a_bibtex_entry(tmp_path: Path) -> None:
     facts = readme(tmp_path, "# X\n\nMail me at misc@example.org.\n\n```python\n@article_cache\ndef f(): ...\n```\n")
     assert detect_citation(RepoView(tmp_path), facts) is None
+
+
+def test_html_superscripts_in_table_headers_separate_words_but_not_exponents(tmp_path):
+    (tmp_path / "README.md").write_text(
+        "# Detector\n\nDetects objects in street images for a delivery robot.\n\n"
+        "| Model | Size<br><sup>(pixels) | mAP<sup>val<br>50-95 |\n|---|---|---|\n| small | 640 | 37.4 |\n\n"
+        "The regressor reaches R<sup>2</sup> 0.93 on held-out data.\n")
+    facts = readme_of(RepoView(tmp_path))
+    assert {(m.name, m.value) for m in facts.metrics} == {("map", "37.4"), ("r2", "0.93")}

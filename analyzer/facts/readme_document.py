@@ -211,6 +211,19 @@ class _HtmlCollector(HTMLParser):
             self._flush_text()
 
 
+_BREAK_TAG = re.compile(r"<\s*/?\s*(?:br|p|div)\b", re.IGNORECASE)
+_SCRIPT_TAG = re.compile(r"<\s*(?:sup|sub)\b", re.IGNORECASE)
+
+
+def _separates_words(tag: str, following) -> bool:
+    """Whether an inline HTML tag stands between words: a line break, or a super/subscript that starts
+    with a letter ("mAP<sup>val" is two words; "R<sup>2</sup>" stays "R2")."""
+    if _BREAK_TAG.match(tag):
+        return True
+    return bool(_SCRIPT_TAG.match(tag) and following is not None and following.type == "text"
+                and following.content[:1].isalpha())
+
+
 def _inline(token, line: int, doc: Document) -> tuple[str, str, tuple[tuple[str, int], ...], tuple[Cell, ...]]:
     """Plain text of an inline token (soft breaks kept as newlines), the same without inline code,
     its link targets and code spans; images and links are recorded as references with their line."""
@@ -219,7 +232,8 @@ def _inline(token, line: int, doc: Document) -> tuple[str, str, tuple[tuple[str,
     links: list[tuple[str, int]] = []
     spans: list[Cell] = []
     current = line
-    for child in token.children or ():
+    children = list(token.children or ())
+    for index, child in enumerate(children):
         kind = child.type
         if kind == "text":
             parts.append(child.content)
@@ -245,7 +259,7 @@ def _inline(token, line: int, doc: Document) -> tuple[str, str, tuple[tuple[str,
             fragment = _HtmlCollector(doc, blocks=False)
             fragment.feed_at(child.content, current)
             fragment.finish()
-            if child.content.lower().startswith("<br"):
+            if _separates_words(child.content, children[index + 1] if index + 1 < len(children) else None):
                 parts.append(" ")
                 prose.append(" ")
     return "".join(parts), "".join(prose), tuple(links), tuple(spans)
