@@ -60,12 +60,38 @@ def dependencies_pinned(dependencies: DependencyFacts) -> Outcome:
     unpinned = dependencies.unpinned
     message = (f"{plural(len(unpinned), 'dependency', 'dependencies')} without an exact version: "
                + ", ".join(d.name for d in unpinned[:5]) + (" ..." if len(unpinned) > 5 else ""))
-    fix = "Pin each to the version you ran with (pip freeze shows it), e.g. name==1.2.3, or commit a lock file."
+    shown = "|".join(sorted({d.name.replace("-", "[-_.]") for d in unpinned})[:12])
+    fix = (f"Pin each to the version you ran with: `pip freeze | grep -i -E '^({shown})=='` prints the exact "
+           "lines to paste into your requirements; or commit a lock file (uv.lock, poetry.lock).")
     evidence = cap(d.evidence for d in unpinned)
     if pinning == "partial":
         return Outcome.warned(message, evidence=evidence, fix=fix)
     return Outcome.failed(message, evidence=evidence, fix=fix,
                           question="Which versions of your libraries produced these results?")
+
+
+@check("RP108", area=REPRO, title="Python version stated", weight=1, severity=Severity.LOW,
+       requires=("RP101",))
+def python_version_stated(dependencies: DependencyFacts) -> Outcome:
+    """What it checks: the repository says which Python it runs on — `requires-python` in
+    pyproject.toml, a `.python-version` or `runtime.txt` file, or `python=` in a conda environment.
+
+    Why a panel cares: libraries drop old Pythons and break on new ones; "which Python did you use?"
+    is the first thing anyone rerunning your project needs to know.
+
+    How to fix: add a `.python-version` file (one line, e.g. `3.11`) or `requires-python = ">=3.10"`
+    in pyproject.toml, matching what you ran.
+
+    Example: `echo 3.11 > .python-version`
+    """
+    stated = dependencies.python_version
+    if stated is not None:
+        return Outcome.passed(f"Python version stated: {stated.spec}", evidence=[stated.evidence])
+    return Outcome.warned(
+        "no Python version is stated anywhere",
+        fix="Add a .python-version file (e.g. `3.11`) or requires-python in pyproject.toml, matching the "
+            "version you ran.",
+    )
 
 
 @check("RP103", area=REPRO, title="Tests", weight=3, severity=Severity.HIGH)
