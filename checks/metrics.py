@@ -4,10 +4,11 @@ from __future__ import annotations
 from portcheck.analyzer.check import check
 from portcheck.analyzer.facts.evaluation import EvaluationFacts
 from portcheck.analyzer.facts.readme import ReadmeFacts
-from portcheck.analyzer.facts.task import TaskFacts
+from portcheck.analyzer.facts.runstore import RunStoreFacts
+from portcheck.analyzer.facts.task import TaskFacts, canonical_metric
 from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
 
-from ._util import cap
+from ._util import cap, plural
 
 METRICS = Area.METRICS
 
@@ -26,13 +27,26 @@ FITTING = {
 }
 
 
-def reported_metrics(readme: ReadmeFacts, evaluation: EvaluationFacts) -> dict[str, Evidence]:
-    """Metric names reported with a value (README first, then notebook outputs), with where."""
+def run_metrics(runs: RunStoreFacts) -> dict[str, Evidence]:
+    """Canonical metric names logged in committed run stores, with the first run that logged each."""
+    found: dict[str, Evidence] = {}
+    for run in runs.runs:
+        for key, _value in run.metrics:
+            name = canonical_metric(key.split("/")[-1])
+            if name:
+                found.setdefault(name, run.evidence)
+    return found
+
+
+def reported_metrics(readme: ReadmeFacts, evaluation: EvaluationFacts, runs: RunStoreFacts) -> dict[str, Evidence]:
+    """Metric names reported with a value (README, then notebook outputs, then run stores), with where."""
     found: dict[str, Evidence] = {}
     for m in readme.metrics:
         found.setdefault(m.name, m.evidence)
     for m in evaluation.output_metrics:
         found.setdefault(m.name, m.evidence)
+    for name, evidence in run_metrics(runs).items():
+        found.setdefault(name, evidence)
     return found
 
 
@@ -44,17 +58,18 @@ def first_values(mentions, limit: int = 4) -> str:
     return ", ".join(f"{name} {value}" for name, value in list(seen.items())[:limit])
 
 
-def _no_results(readme: ReadmeFacts, evaluation: EvaluationFacts) -> Outcome | None:
-    if not reported_metrics(readme, evaluation):
+def _no_results(readme: ReadmeFacts, evaluation: EvaluationFacts, runs: RunStoreFacts) -> Outcome | None:
+    if not reported_metrics(readme, evaluation, runs):
         return Outcome.skipped("no metric values are reported (see MT101)")
     return None
 
 
 @check("MT101", area=METRICS, title="Results reported with numbers", weight=3, severity=Severity.HIGH)
-def results_reported(readme: ReadmeFacts, evaluation: EvaluationFacts) -> Outcome:
+def results_reported(readme: ReadmeFacts, evaluation: EvaluationFacts, runs: RunStoreFacts) -> Outcome:
     """What it checks: the project states metric values it obtained — in the README (a results table,
     "accuracy 0.93", "val loss 1.47") or, second best, printed in executed notebook outputs. Dataset
-    sizes, parameter counts and hardware do not count.
+    sizes, parameter counts and hardware do not count. Metrics logged only in a committed run store
+    (MLflow, DVC, wandb) count as a warning too.
 
     Why a panel cares: "what did it achieve?" is the question every walkthrough reaches. A number with
     its metric, next to a baseline, is what the panel remembers and probes. Numbers buried in a
@@ -79,8 +94,17 @@ def results_reported(readme: ReadmeFacts, evaluation: EvaluationFacts) -> Outcom
             fix="Copy the final numbers into a Results table in the README, next to a baseline row.",
             talking_point=f"Your notebooks print {shown}: say which is the final result and why.",
         )
+    logged = run_metrics(runs)
+    if logged:
+        return Outcome.warned(
+            f"results are only in the committed run store ({plural(len(runs.runs), 'run')}: "
+            f"{', '.join(sorted(logged)[:4])}), not in the README",
+            evidence=cap(logged.values(), 5),
+            fix="Put the best run and the baseline run in a Results table in the README, with their metrics.",
+            talking_point=f"You tracked {plural(len(runs.runs), 'run')}: say which is the best and what it beat.",
+        )
     return Outcome.failed(
-        "no metric values reported in the README or in notebook outputs",
+        "no metric values reported in the README, notebook outputs or committed runs",
         evidence=[Evidence(path=readme.path)] if readme.path else [],
         fix="Add a Results section: a table of model, metric and value, including a simple baseline row.",
         question="What results did you get, on which metric, and compared with what baseline?",
@@ -88,7 +112,7 @@ def results_reported(readme: ReadmeFacts, evaluation: EvaluationFacts) -> Outcom
 
 
 @check("MT102", area=METRICS, title="The metric fits the problem", weight=3, severity=Severity.HIGH)
-def metric_fits(task: TaskFacts, readme: ReadmeFacts, evaluation: EvaluationFacts) -> Outcome:
+def metric_fits(task: TaskFacts, readme: ReadmeFacts, evaluation: EvaluationFacts, runs: RunStoreFacts) -> Outcome:
     """What it checks: the metrics reported suit the task portcheck infers from the code (estimators,
     losses, metric calls) and the README — and, for a classification problem with signs of class
     imbalance (imbalance words, class_weight, SMOTE / imbalanced-learn, a rare-event domain such as
@@ -106,7 +130,7 @@ def metric_fits(task: TaskFacts, readme: ReadmeFacts, evaluation: EvaluationFact
     """
     if task.task is None:
         return Outcome.skipped("the task (classification, regression, …) could not be inferred from the code or README")
-    reported = reported_metrics(readme, evaluation)
+    reported = reported_metrics(readme, evaluation, runs)
     if not reported:
         return Outcome.skipped("no metric values are reported (see MT101)")
     names = set(reported)
@@ -145,7 +169,7 @@ def metric_fits(task: TaskFacts, readme: ReadmeFacts, evaluation: EvaluationFact
 
 
 @check("MT103", area=METRICS, title="A baseline is reported", weight=2)
-def baseline_reported(readme: ReadmeFacts, evaluation: EvaluationFacts) -> Outcome:
+def baseline_reported(readme: ReadmeFacts, evaluation: EvaluationFacts, runs: RunStoreFacts) -> Outcome:
     """What it checks: the results are compared with a baseline — a dummy / majority-class model, a
     linear or simple tree model, or a "baseline" row beside the final model — in the README, the
     notebooks or the code.
@@ -158,10 +182,12 @@ def baseline_reported(readme: ReadmeFacts, evaluation: EvaluationFacts) -> Outco
 
     Example: | logistic regression (baseline) | 0.78 | 0.21 | above | XGBoost | 0.86 | 0.43 |.
     """
-    if (skip := _no_results(readme, evaluation)):
+    if (skip := _no_results(readme, evaluation, runs)):
         return skip
-    if evaluation.has_baseline:
-        return Outcome.passed("a baseline is reported beside the results", evidence=cap(evaluation.baseline, 5),
+    baseline_runs = runs.baseline_runs()
+    if evaluation.has_baseline or baseline_runs:
+        evidence = [*evaluation.baseline, *(r.evidence for r in baseline_runs)]
+        return Outcome.passed("a baseline is reported beside the results", evidence=cap(evidence, 5),
                               talking_point="Open the results with the baseline, then show how much each "
                                             "step of added complexity gained over it.")
     return Outcome.failed(
@@ -202,7 +228,7 @@ def validation_stated(task: TaskFacts, evaluation: EvaluationFacts) -> Outcome:
 
 
 @check("MT105", area=METRICS, title="Variation is reported", weight=1, severity=Severity.LOW)
-def variation_reported(readme: ReadmeFacts, evaluation: EvaluationFacts) -> Outcome:
+def variation_reported(readme: ReadmeFacts, evaluation: EvaluationFacts, runs: RunStoreFacts) -> Outcome:
     """What it checks: results come with a sense of their spread: ± standard deviation over folds or
     seeds, a confidence interval, or a mean over several runs.
 
@@ -213,7 +239,7 @@ def variation_reported(readme: ReadmeFacts, evaluation: EvaluationFacts) -> Outc
 
     Example: "PR-AUC 0.43 ± 0.02 (5-fold CV)".
     """
-    if (skip := _no_results(readme, evaluation)):
+    if (skip := _no_results(readme, evaluation, runs)):
         return skip
     if evaluation.reports_uncertainty:
         return Outcome.passed("results are reported with their variation", evidence=cap(evaluation.uncertainty, 5))

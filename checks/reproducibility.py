@@ -4,6 +4,8 @@ from __future__ import annotations
 from portcheck.analyzer.check import check
 from portcheck.analyzer.facts.ci import CIFacts
 from portcheck.analyzer.facts.dependencies import DependencyFacts
+from portcheck.analyzer.facts.imports import ImportFacts
+from portcheck.analyzer.facts.runstore import RunStoreFacts
 from portcheck.analyzer.facts.seeds import SeedFacts
 from portcheck.analyzer.facts.testing import TestFacts
 from portcheck.analyzer.facts.tracking import TrackingFacts
@@ -94,6 +96,33 @@ def python_version_stated(dependencies: DependencyFacts) -> Outcome:
     )
 
 
+@check("RP109", area=REPRO, title="Every imported package is declared", weight=2, requires=("RP101",))
+def imports_declared(imports: ImportFacts) -> Outcome:
+    """What it checks: every third-party package the code and notebooks import is declared in a
+    dependency file (import names mapped to distributions: sklearn → scikit-learn, cv2 →
+    opencv-python, PIL → pillow, yaml → pyyaml, …). The standard library, the project's own modules
+    and optional imports (`try: import x except ImportError`) are not findings.
+
+    Why a panel cares: `pip install -r requirements.txt` followed by `ModuleNotFoundError: cv2` is
+    the most common way a reviewer's attempt to run your project ends.
+
+    How to fix: add each missing distribution (with the version you use) to your requirements.
+
+    Example: `import cv2` in src/augment.py, nothing in requirements.txt → add `opencv-python==4.10.0.84`.
+    """
+    missing = imports.undeclared
+    if not missing:
+        return Outcome.passed(f"all {plural(len(imports.packages), 'third-party package')} the code imports are declared")
+    names = sorted({p.distributions[0] for p in missing if p.distributions})
+    return Outcome.failed(
+        f"{plural(len(missing), 'imported package')} not declared: " + ", ".join(p.module for p in missing[:8])
+        + (" ..." if len(missing) > 8 else ""),
+        evidence=cap(e for p in missing for e in p.evidence[:2]),
+        fix="Add to your requirements, pinned to the versions you use: " + ", ".join(names[:12]) + ".",
+        question="If I install your requirements in a fresh environment, does the code import cleanly?",
+    )
+
+
 @check("RP103", area=REPRO, title="Tests", weight=3, severity=Severity.HIGH)
 def tests_present(tests: TestFacts) -> Outcome:
     """What it checks: the repository has automated tests (pytest `test_*` functions or unittest
@@ -139,7 +168,9 @@ def ci_present(ci: CIFacts) -> Outcome:
                               evidence=cap(Evidence(path=f) for f in sorted(ci.files)))
     return Outcome.failed(
         "no CI configuration",
-        fix="Add .github/workflows/ci.yml that installs dependencies and runs the tests on every push.",
+        fix="Add .github/workflows/ci.yml: `on: [push, pull_request]` and one job on ubuntu-latest with the "
+            "steps actions/checkout@v4, actions/setup-python@v5 (python-version: \"3.11\"), "
+            "`run: pip install -r requirements.txt pytest` and `run: python -m pytest -q`.",
     )
 
 
@@ -165,7 +196,7 @@ def ci_runs_tests(ci: CIFacts) -> Outcome:
 
 
 @check("RP106", area=REPRO, title="Experiments are tracked", weight=1, severity=Severity.LOW)
-def tracking_used(tracking: TrackingFacts) -> Outcome:
+def tracking_used(tracking: TrackingFacts, runs: RunStoreFacts) -> Outcome:
     """What it checks: an experiment tracker is actually used — MLflow, Weights & Biases,
     TensorBoard, Comet, Neptune, Aim, ClearML, Sacred or DVC — in code or config, or a committed run
     store (`mlruns/`, `mlflow.db`).
@@ -179,11 +210,13 @@ def tracking_used(tracking: TrackingFacts) -> Outcome:
     Example: wrap training in `with mlflow.start_run(): mlflow.log_params(cfg); mlflow.log_metric("pr_auc", ap)`.
     """
     if tracking.tools:
+        committed = f"; {plural(len(runs.runs), 'tracked run')} committed in {', '.join(runs.stores)}" if runs.runs else ""
         return Outcome.passed(
-            f"experiments tracked with {', '.join(tracking.tools)}",
+            f"experiments tracked with {', '.join(tracking.tools)}{committed}",
             evidence=cap(e for tool in tracking.tools for e in tracking.evidence[tool][:3]),
-            talking_point=f"Say how you tracked experiments ({', '.join(tracking.tools)}) and how you "
-                          "picked the best run.",
+            talking_point=(f"Say how you tracked experiments ({', '.join(tracking.tools)})"
+                           + (f": {plural(len(runs.runs), 'run')} tried" if runs.runs else "")
+                           + ", and how you picked the best run."),
         )
     return Outcome.warned(
         "no experiment tracking found",

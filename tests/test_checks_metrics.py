@@ -95,3 +95,18 @@ def test_results_only_printed_in_a_notebook_warn_and_point_at_the_cell(tmp_path)
     result = check_result(tmp_path, files, "MT101")
     assert result.status is Status.WARN
     assert result.evidence[0].path == "model.ipynb" and result.evidence[0].line == 2
+
+
+def test_results_only_in_a_committed_mlflow_store_warn_and_its_baseline_run_counts(tmp_path):
+    import shutil
+
+    from conftest import SAMPLES
+
+    root = tmp_path / "proj"
+    root.mkdir()
+    shutil.copytree(SAMPLES / "polished" / "mlruns", root / "mlruns")
+    files = {"README.md": "# Churn\n\nPredicts which customers cancel next month.\n"}
+    result = check_result(root, files, "MT101")
+    assert result.status is Status.WARN and "run store" in result.message
+    assert result.evidence[0].path.startswith("mlruns/")
+    assert check_result(root, files, "MT103").status is Status.PASS

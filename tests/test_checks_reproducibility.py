@@ -22,3 +22,19 @@ def test_python_version_from_python_version_file_or_warned_when_absent(tmp_path)
     stated = dict(files, **{".python-version": "3.11\n"})
     result = check_result(tmp_path / "b", stated, "RP108")
     assert result.status is Status.PASS and result.evidence[0].path == ".python-version"
+
+
+def test_an_undeclared_import_is_a_finding_with_its_line_and_the_distribution_to_add(tmp_path):
+    files = {"requirements.txt": "scikit-learn==1.5.1\n",
+             "src/augment.py": "import os\nimport cv2\nfrom sklearn.linear_model import LogisticRegression\n"}
+    result = check_result(tmp_path, files, "RP109")
+    assert result.status is Status.FAIL
+    assert (result.evidence[0].path, result.evidence[0].line) == ("src/augment.py", 2)
+    assert "opencv-python" in result.fix and "scikit-learn" not in result.fix
+
+
+def test_declared_local_and_standard_library_imports_pass(tmp_path):
+    files = {"requirements.txt": "pandas==2.2.2\n", "src/pkg/__init__.py": "",
+             "src/pkg/train.py": "import json\nimport pandas as pd\nfrom pkg import helpers\n",
+             "src/pkg/helpers.py": ""}
+    assert check_result(tmp_path, files, "RP109").status is Status.PASS

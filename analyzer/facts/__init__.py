@@ -17,8 +17,10 @@ from .code_hygiene import detect_absolute_paths, detect_secrets
 from .dependencies import detect_dependencies
 from .evaluation import detect_evaluation
 from .files import detect_docker, detect_gitignore, detect_large_files
+from .imports import detect_imports
 from .notebooks import detect_notebooks
 from .readme import detect_citation, detect_license, detect_readme, load_readme
+from .runstore import detect_run_stores
 from .seeds import detect_seeds
 from .task import detect_task
 from .testing import detect_tests
@@ -41,6 +43,8 @@ FACT_PROVIDERS = {
     "secrets": detect_secrets,
     "gitignore": detect_gitignore,
     "task": detect_task,
+    "runs": detect_run_stores,
+    "imports": detect_imports,
     "evaluation": detect_evaluation,
 }
 

@@ -1,0 +1,244 @@
+"""Imported packages and whether the repository declares them.
+
+Every absolute `import` in the repository's modules and notebook cells is resolved to the
+distributions that could provide it (`import_names.IMPORT_DISTRIBUTIONS`, else the import name
+itself) and compared with the declared dependencies. Not third-party: the standard library
+(`sys.stdlib_module_names`, `__future__`, Python 2's old module names), relative imports, the
+project's own modules (any `.py` file or folder of Python code in the repository), imports in
+`setup.py` (build requirements, which are not dependencies), and what a notebook runtime provides
+(`google.colab`, `IPython` in a notebook), and protobuf-generated modules (`*_pb2`), which are built
+from the repository's `.proto` files. An import is optional — listed, never a finding — inside
+`if TYPE_CHECKING:`, in a `try:` whose handler catches ImportError, or under an `if` that tests
+availability (`if find_spec("wandb"):`, `if _SH_AVAILABLE:`, `if has_apex:`). A package counts as
+declared when one of its distributions is declared or pinned by a lock file, or when a declared
+distribution hands it out as part of its own API (`import_names.PROVIDED_BY`: `omegaconf` with
+`hydra-core`). Nothing of the scanning environment is consulted: the result depends on the
+repository only.
+"""
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from packaging.utils import canonicalize_name
+
+from ..model import Evidence
+from ..repo import RepoView
+from ..sources import Sources
+from .dependencies import DependencyFacts
+from .import_names import (
+    IMPORT_DISTRIBUTIONS,
+    NAMESPACE_PACKAGES,
+    NOTEBOOK_RUNTIME_MODULES,
+    PROVIDED_BY,
+    PYTHON2_STDLIB,
+)
+from .pycode import CodeUnit, code_units
+
+MAX_EVIDENCE = 5
+_STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__"} | PYTHON2_STDLIB
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+_SOURCE_ROOTS = frozenset({"", "src", "lib", "source"})
+_CODE_SUFFIXES = (".py", ".pyi", ".pyx")
+_KNOWN = {name.lower() for name in IMPORT_DISTRIBUTIONS}
+_GENERATED = re.compile(r"_pb2(_grpc)?$")
+_HARDWARE_CHECKS = frozenset({"is_available"})  # torch.cuda.is_available(): a device, not a package
+_AVAILABILITY = re.compile(r"TYPE_CHECKING|find_spec|available|installed|^_?has_|_has_", re.IGNORECASE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportedPackage:
+    """A third-party package the code imports, the distributions that provide it, and where."""
+
+    module: str                        # top-level import name ("sklearn"), or a namespace prefix ("google.protobuf")
+    distributions: tuple[str, ...]     # candidate distribution names, normalised, the usual one first
+    declared: bool                     # a candidate or a providing distribution is declared (or locked)
+    optional: bool                     # every import of it is guarded (try/except ImportError, TYPE_CHECKING)
+    evidence: tuple[Evidence, ...]     # the import lines, required ones first (at most MAX_EVIDENCE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportFacts:
+    """Third-party imports of the repository's code, sorted by module."""
+
+    packages: tuple[ImportedPackage, ...]
+    declarations_found: bool   # False when the repository has no dependency declaration file at all
+
+    @property
+    def undeclared(self) -> tuple[ImportedPackage, ...]:
+        """Required (not optional) imports that no declaration provides."""
+        return tuple(p for p in self.packages if not p.declared and not p.optional)
+
+
+# ----- the repository's own modules ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _LocalModules:
+    """Names the repository's own code provides, and where (for names a third-party package also uses)."""
+
+    names: frozenset[str]                       # any .py stem or folder of Python code, at any depth
+    places: dict[str, frozenset[str]]           # name -> folders holding a module or package of that name
+
+    def provides(self, name: str, importer: str) -> bool:
+        """Whether `import name` from file `importer` would find the repository's own code.
+
+        A name that is also a well-known third-party package (a `models/xgboost.py` wrapper) counts as
+        local only next to the importer or in a source root (the repository root, `src/`, `lib/`).
+        """
+        if name not in self.names:
+            return False
+        if name.lower() not in _KNOWN:
+            return True
+        folders = self.places.get(name, frozenset())
+        return posixpath.dirname(importer) in folders or bool(folders & _SOURCE_ROOTS)
+
+
+def _local_modules(repo: RepoView) -> _LocalModules:
+    places: dict[str, set[str]] = {}
+    for f in repo.files:
+        folder, base = posixpath.split(f.path)
+        if base.lower().endswith(_CODE_SUFFIXES):
+            places.setdefault(base.rsplit(".", 1)[0], set()).add(folder)
+            parts = folder.split("/") if folder else []
+            for depth, part in enumerate(parts):  # every folder above Python code is importable by its name
+                places.setdefault(part, set()).add("/".join(parts[:depth]))
+    return _LocalModules(names=frozenset(places), places={k: frozenset(v) for k, v in places.items()})
+
+
+# ----- imports in the code ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Import:
+    name: str        # the absolute dotted name imported
+    line: int
+    optional: bool
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(t, (ast.Name, ast.Attribute)) and
+               (t.id if isinstance(t, ast.Name) else t.attr) in _IMPORT_ERRORS for t in types)
+
+
+def _guards_availability(test: ast.expr) -> bool:
+    """`if TYPE_CHECKING:`, `if find_spec("x"):`, `if _X_AVAILABLE:`, `if not has_x: ... else:` and the like."""
+    names = (node.id if isinstance(node, ast.Name) else node.attr
+             for node in ast.walk(test) if isinstance(node, (ast.Name, ast.Attribute)))
+    return any(_AVAILABILITY.search(name) for name in names if name not in _HARDWARE_CHECKS)
+
+
+def _imports(node: ast.AST, optional: bool = False) -> Iterator[_Import]:
+    """Absolute imports under `node`, each marked optional when a guard around it makes it so."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            yield _Import(alias.name, node.lineno, optional)
+        return
+    if isinstance(node, ast.ImportFrom):
+        if node.level == 0 and node.module:
+            for alias in node.names:  # `from google import protobuf` imports google.protobuf
+                yield _Import(f"{node.module}.{alias.name}" if alias.name != "*" else node.module,
+                              node.lineno, optional)
+        return
+    if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+        guarded = optional or any(_catches_import_error(h) for h in node.handlers)
+        for child in node.body:
+            yield from _imports(child, guarded)
+        for child in [*node.handlers, *node.orelse, *node.finalbody]:
+            yield from _imports(child, optional)
+        return
+    if isinstance(node, ast.If) and _guards_availability(node.test):
+        for child in [*node.body, *node.orelse]:
+            yield from _imports(child, True)
+        return
+    for child in ast.iter_child_nodes(node):
+        yield from _imports(child, optional)
+
+
+def _unit_imports(unit: CodeUnit) -> Iterator[_Import]:
+    try:
+        yield from _imports(unit.tree)
+    except RecursionError:  # a pathologically nested module: its imports are not worth a crash
+        return
+
+
+# ----- import name -> distributions ---------------------------------------------------------------
+
+
+def _table_key(name: str) -> str:
+    """The longest listed dotted prefix of `name`; else its namespace-qualified or top-level name."""
+    parts = name.split(".")
+    for size in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:size])
+        if prefix in IMPORT_DISTRIBUTIONS:
+            return prefix
+    if parts[0] in NAMESPACE_PACKAGES and len(parts) > 1:
+        return ".".join(parts[:2])
+    return parts[0]
+
+
+def distributions_for(module: str) -> tuple[str, ...]:
+    """Candidate distributions (normalised) for an import name as `_table_key` gives it."""
+    listed = IMPORT_DISTRIBUTIONS.get(module)
+    if listed is None:
+        listed = (module.replace(".", "-"),)
+    return tuple(dict.fromkeys(canonicalize_name(d) for d in listed))
+
+
+def _with_providers(candidates: tuple[str, ...]) -> set[str]:
+    """The candidates and the distributions that provide them as part of their own API."""
+    names = set(candidates)
+    for candidate in candidates:
+        names.update(canonicalize_name(p) for p in PROVIDED_BY.get(candidate, ()))
+    return names
+
+
+def _runtime_provided(name: str, unit: CodeUnit) -> bool:
+    if unit.cell is None:
+        return False
+    parts = name.split(".")
+    return any(".".join(parts[:size]) in NOTEBOOK_RUNTIME_MODULES for size in range(1, len(parts) + 1))
+
+
+def _is_build_script(path: str) -> bool:
+    return posixpath.basename(path) == "setup.py"
+
+
+# ----- the detector -------------------------------------------------------------------------------
+
+
+def detect_imports(repo: RepoView, sources: Sources, dependencies: DependencyFacts) -> ImportFacts:
+    """Third-party packages the code imports, each with its candidate distributions and evidence,
+    and whether any candidate is declared in the repository's dependency files."""
+    local = _local_modules(repo)
+    declared = {d.name for d in dependencies.dependencies} | set(dependencies.locked)
+    found: dict[str, list[tuple[bool, Evidence]]] = {}
+    for unit in code_units(sources):
+        if _is_build_script(unit.path):
+            continue
+        for imported in _unit_imports(unit):
+            top = imported.name.split(".")[0]
+            if (top in _STDLIB or local.provides(top, unit.path) or _GENERATED.search(top)
+                    or _runtime_provided(imported.name, unit)):
+                continue
+            found.setdefault(_table_key(imported.name), []).append(
+                (imported.optional, unit.evidence(imported.line)))
+    packages = []
+    for module in sorted(found):
+        sightings = sorted(found[module], key=lambda s: (s[0], s[1].path, s[1].line or 0))
+        candidates = distributions_for(module)
+        packages.append(ImportedPackage(
+            module=module,
+            distributions=candidates,
+            declared=any(c in declared for c in _with_providers(candidates)),
+            optional=all(optional for optional, _ in sightings),
+            evidence=tuple(dict.fromkeys(e for _, e in sightings))[:MAX_EVIDENCE],
+        ))
+    return ImportFacts(packages=tuple(packages), declarations_found=bool(dependencies.files))
