@@ -225,8 +225,25 @@ def tracking_used(tracking: TrackingFacts, runs: RunStoreFacts) -> Outcome:
     )
 
 
+SEED_LINES = (  # (import name, the line that seeds it), in the order they are usually written
+    ("numpy", "np.random.seed(SEED)"),
+    ("torch", "torch.manual_seed(SEED); torch.cuda.manual_seed_all(SEED)"),
+    ("tensorflow", "tf.random.set_seed(SEED)"),
+    ("lightning", "L.seed_everything(SEED)"),
+    ("pytorch_lightning", "pl.seed_everything(SEED)"),
+    ("transformers", "transformers.set_seed(SEED)"),
+    ("sklearn", "pass random_state=SEED to train_test_split, CV splitters and models"),
+)
+
+
+def seed_fix(imported: set[str]) -> str:
+    """The seed lines for the frameworks this code imports."""
+    lines = ["SEED = 42", "random.seed(SEED)"] + [line for module, line in SEED_LINES if module in imported]
+    return "At the start of training: " + "; ".join(lines) + "."
+
+
 @check("RP107", area=REPRO, title="Random seeds are set", weight=2)
-def seeds_set(seeds: SeedFacts) -> Outcome:
+def seeds_set(seeds: SeedFacts, imports: ImportFacts) -> Outcome:
     """What it checks: code or config sets a random seed (random.seed, np.random.seed,
     torch.manual_seed, tf.random.set_seed, set_seed, seed_everything, random_state=<int>, a seed key
     used by the code).
@@ -244,6 +261,6 @@ def seeds_set(seeds: SeedFacts) -> Outcome:
         return Outcome.passed("random seeds are set", evidence=cap(seeds.evidence, 5))
     return Outcome.failed(
         "no random seed is set anywhere",
-        fix="Set seeds at the start of training (random, numpy, torch) and pass random_state to splits and models.",
+        fix=seed_fix({p.module.split(".")[0] for p in imports.packages}),
         question="If you rerun training, do you get the same numbers? How big is run-to-run noise?",
     )

@@ -38,3 +38,12 @@ def test_declared_local_and_standard_library_imports_pass(tmp_path):
              "src/pkg/train.py": "import json\nimport pandas as pd\nfrom pkg import helpers\n",
              "src/pkg/helpers.py": ""}
     assert check_result(tmp_path, files, "RP109").status is Status.PASS
+
+
+def test_missing_seeds_fix_names_the_frameworks_the_code_uses(tmp_path):
+    files = {"requirements.txt": "torch==2.3.0\nscikit-learn==1.5.1\n",
+             "train.py": "import torch\nfrom sklearn.model_selection import train_test_split\nmodel = torch.nn.Linear(2, 1)\n"}
+    result = check_result(tmp_path, files, "RP107")
+    assert result.status is Status.FAIL
+    assert "torch.manual_seed(SEED)" in result.fix and "random_state=SEED" in result.fix
+    assert "tf.random.set_seed" not in result.fix
