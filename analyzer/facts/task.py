@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from ..model import Evidence
 from ..sources import Sources
+from . import task_vocabulary as vocab
 from .common import excerpt
 from .metric_mentions import METRIC_PATTERN, canonical_name
 from .pycode import (
@@ -150,260 +151,6 @@ def _is_readme(path: str) -> bool:
     return "/" not in path and path.lower().startswith("readme")
 
 
-# ==== vocabulary ===================================================================================
-
-def _names(kind: str, text: str) -> dict[str, str]:
-    return dict.fromkeys(text.split(), kind)
-
-
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Class / function names (the last part of a call's dotted name) -> task kind.
-_NAME_KINDS: dict[str, str] = {
-    **_names("classification", """
-        LogisticRegression LogisticRegressionCV SVC LinearSVC NuSVC GaussianNB MultinomialNB BernoulliNB
-        ComplementNB CategoricalNB QuadraticDiscriminantAnalysis CrossEntropyLoss NLLLoss BCELoss
-        BCEWithLogitsLoss MultiLabelSoftMarginLoss MultiMarginLoss cross_entropy nll_loss binary_cross_entropy
-        binary_cross_entropy_with_logits BinaryCrossentropy CategoricalCrossentropy SparseCategoricalCrossentropy
-        confusion_matrix ConfusionMatrixDisplay multilabel_confusion_matrix
-        MNIST FashionMNIST KMNIST EMNIST QMNIST CIFAR10 CIFAR100 SVHN STL10 ImageNet Caltech101 Flowers102
-        Food101 load_iris load_breast_cancer load_digits load_wine fetch_covtype fetch_20newsgroups
-        make_classification fetch_lfw_people"""),
-    **_names("regression", """
-        LinearRegression Ridge RidgeCV Lasso LassoCV ElasticNet ElasticNetCV SVR LinearSVR NuSVR BayesianRidge
-        ARDRegression Lars LassoLars OrthogonalMatchingPursuit MSELoss L1Loss SmoothL1Loss HuberLoss mse_loss
-        l1_loss smooth_l1_loss huber_loss MeanSquaredError MeanAbsoluteError load_diabetes
-        fetch_california_housing load_boston make_regression"""),
-    **_names("clustering", """
-        KMeans MiniBatchKMeans DBSCAN HDBSCAN OPTICS AgglomerativeClustering SpectralClustering MeanShift Birch
-        AffinityPropagation GaussianMixture BayesianGaussianMixture KModes KPrototypes make_blobs"""),
-    **_names("forecasting", """
-        Prophet NeuralProphet ARIMA SARIMAX AutoReg ExponentialSmoothing SimpleExpSmoothing Holt auto_arima
-        AutoARIMA TimeSeriesSplit TemporalFusionTransformer NBeats NBEATSModel DeepAR TimeSeriesDataSet"""),
-    **_names("detection", """
-        COCOeval CocoEvaluator CocoDetection VOCDetection nms batched_nms box_iou generalized_box_iou
-        non_max_suppression YOLO fasterrcnn_resnet50_fpn fasterrcnn_resnet50_fpn_v2 fasterrcnn_mobilenet_v3_large_fpn
-        retinanet_resnet50_fpn ssd300_vgg16 ssdlite320_mobilenet_v3_large fcos_resnet50_fpn maskrcnn_resnet50_fpn
-        keypointrcnn_resnet50_fpn FasterRCNN RetinaNet MaskRCNN FastRCNNPredictor AnchorGenerator roi_align RoIAlign
-        MultiScaleRoIAlign bbox_iou generalized_box_iou_loss complete_box_iou distance_box_iou xywh2xyxy xyxy2xywh
-        box_cxcywh_to_xyxy box_xyxy_to_cxcywh scale_boxes scale_coords ap_per_class"""),
-    **_names("segmentation", """
-        deeplabv3_resnet50 deeplabv3_resnet101 deeplabv3_mobilenet_v3_large fcn_resnet50 fcn_resnet101
-        lraspp_mobilenet_v3_large DiceLoss GeneralizedDiceLoss TverskyLoss DiceCELoss dice_loss VOCSegmentation
-        Cityscapes SBDataset Unet UNet UnetPlusPlus DeepLabV3 DeepLabV3Plus MeanIoU"""),
-    **_names("generation", """
-        sentence_bleu corpus_bleu RougeScorer DDPMScheduler DDIMScheduler ChatOpenAI ChatOllama ChatAnthropic
-        OllamaLLM LLMChain"""),
-    **_names("ranking", "BM25Okapi BM25L BM25Plus label_ranking_average_precision_score"),
-    **_names("recommendation", "LightFM AlternatingLeastSquares BayesianPersonalizedRanking"),
-}
-# Names ending like this -> task kind (estimators, torchmetrics task classes, transformers heads).
-_NAME_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^[A-Z]\w*Classifier(?:CV)?$|^(?:Binary|Multiclass|Multilabel)[A-Z]\w*$|For\w*Classification$"),
-     "classification"),
-    (re.compile(r"^[A-Z]\w*Regressor(?:CV)?$"), "regression"),
-    (re.compile(r"^[A-Z]\w*Ranker$"), "ranking"),
-    (re.compile(r"(?:ForCausalLM|LMHeadModel|ForConditionalGeneration|ForSeq2SeqLM|DiffusionPipeline)$"), "generation"),
-    (re.compile(r"ForObjectDetection$"), "detection"),
-    (re.compile(r"For\w*Segmentation$"), "segmentation"),
-)
-# keras.datasets.<name>.load_data()
-_KERAS_DATASETS = {"mnist": "classification", "fashion_mnist": "classification", "cifar10": "classification",
-                   "cifar100": "classification", "imdb": "classification", "reuters": "classification",
-                   "boston_housing": "regression"}
-# Qualified-name prefixes of task-specific libraries -> task kind.
-_MODULE_KINDS: tuple[tuple[str, str], ...] = (
-    ("torchvision.models.detection.", "detection"), ("mmdet.", "detection"),
-    ("detectron2.", "detection"), ("pycocotools.", "detection"), ("effdet.", "detection"),
-    ("torchvision.models.segmentation.", "segmentation"), ("segmentation_models_pytorch.", "segmentation"),
-    ("mmseg.", "segmentation"),
-    ("surprise.", "recommendation"), ("lightfm.", "recommendation"), ("implicit.", "recommendation"),
-    ("recbole.", "recommendation"), ("libreco.", "recommendation"),
-    ("prophet.", "forecasting"), ("fbprophet.", "forecasting"), ("neuralprophet.", "forecasting"),
-    ("pmdarima.", "forecasting"), ("statsmodels.tsa.", "forecasting"), ("sktime.forecasting.", "forecasting"),
-    ("darts.", "forecasting"), ("statsforecast.", "forecasting"), ("gluonts.", "forecasting"),
-    ("pytorch_forecasting.", "forecasting"),
-    ("rank_bm25.", "ranking"), ("diffusers.", "generation"), ("ollama.", "generation"),
-)
-_GENERATION_CALL = re.compile(r"(?:^|\.)(?:chat\.completions|completions|ChatCompletion|Completion|messages)\.create$")
-_FACTORY_METHODS = frozenset({"from_pretrained", "from_config", "from_single_file", "load_from_checkpoint"})
-# class definitions that say what the model is
-_CLASS_DEF_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(?:\w*Discriminator|GPT\w*|\w*VAE|VariationalAutoEncoder|\w*Diffusion(?:Model)?)$",
-                re.IGNORECASE), "generation"),
-)
-_GENERATE_ARGS = frozenset({"max_new_tokens", "max_length", "min_length", "temperature", "top_k", "top_p",
-                            "num_beams", "do_sample", "num_return_sequences", "max_tokens", "repetition_penalty"})
-_GENERATOR_RECEIVER = re.compile(r"model|llm|lm\b|gpt|pipe|generator|chain|t5|bart", re.IGNORECASE)
-_PIPELINE_TASKS = {
-    "text-classification": "classification", "sentiment-analysis": "classification",
-    "zero-shot-classification": "classification", "image-classification": "classification",
-    "token-classification": "classification", "ner": "classification", "audio-classification": "classification",
-    "zero-shot-image-classification": "classification",
-    "text-generation": "generation", "text2text-generation": "generation", "summarization": "generation",
-    "conversational": "generation", "image-to-text": "generation", "text-to-image": "generation",
-    "object-detection": "detection", "zero-shot-object-detection": "detection",
-    "image-segmentation": "segmentation", "mask-generation": "segmentation",
-}
-
-# Metric functions and classes -> canonical metric names.
-_METRIC_FUNCTIONS: dict[str, tuple[str, ...]] = {
-    "accuracy_score": ("accuracy",), "balanced_accuracy_score": ("other:balanced_accuracy",),
-    "top_k_accuracy_score": ("accuracy",), "precision_score": ("precision",), "recall_score": ("recall",),
-    "f1_score": ("f1",), "fbeta_score": ("other:fbeta",), "roc_auc_score": ("roc_auc",), "roc_curve": ("roc_auc",),
-    "RocCurveDisplay": ("roc_auc",), "average_precision_score": ("pr_auc",),
-    "precision_recall_curve": ("pr_auc",), "PrecisionRecallDisplay": ("pr_auc",), "auc": ("auc",),
-    "classification_report": ("precision", "recall", "f1", "accuracy"),
-    "precision_recall_fscore_support": ("precision", "recall", "f1"), "log_loss": ("log_loss",),
-    "brier_score_loss": ("other:brier",), "matthews_corrcoef": ("other:mcc",), "cohen_kappa_score": ("other:kappa",),
-    "hamming_loss": ("other:hamming_loss",), "jaccard_score": ("iou",),
-    "mean_squared_error": ("mse",), "root_mean_squared_error": ("rmse",), "mean_absolute_error": ("mae",),
-    "mean_absolute_percentage_error": ("mape",), "r2_score": ("r2",), "median_absolute_error": ("mae",),
-    "explained_variance_score": ("other:explained_variance",), "mean_squared_log_error": ("other:msle",),
-    "root_mean_squared_log_error": ("other:rmsle",),
-    "silhouette_score": ("other:silhouette",), "adjusted_rand_score": ("other:ari",),
-    "normalized_mutual_info_score": ("other:nmi",), "davies_bouldin_score": ("other:davies_bouldin",),
-    "calinski_harabasz_score": ("other:calinski_harabasz",),
-    "ndcg_score": ("ndcg",), "dcg_score": ("ndcg",),
-    "Accuracy": ("accuracy",), "F1Score": ("f1",), "F1": ("f1",), "FBetaScore": ("other:fbeta",),
-    "Precision": ("precision",), "Recall": ("recall",), "AUROC": ("roc_auc",), "ROC": ("roc_auc",),
-    "AveragePrecision": ("pr_auc",), "PrecisionRecallCurve": ("pr_auc",), "AUC": ("roc_auc",),
-    "MatthewsCorrCoef": ("other:mcc",), "CohenKappa": ("other:kappa",), "Specificity": ("other:specificity",),
-    "CategoricalAccuracy": ("accuracy",), "SparseCategoricalAccuracy": ("accuracy",),
-    "TopKCategoricalAccuracy": ("accuracy",), "SparseTopKCategoricalAccuracy": ("accuracy",),
-    "MeanSquaredError": ("mse",), "RootMeanSquaredError": ("rmse",), "MeanAbsoluteError": ("mae",),
-    "MeanAbsolutePercentageError": ("mape",), "R2Score": ("r2",),
-    "BLEUScore": ("bleu",), "SacreBLEUScore": ("bleu",), "sentence_bleu": ("bleu",), "corpus_bleu": ("bleu",),
-    "ROUGEScore": ("rouge",), "RougeScorer": ("rouge",), "meteor_score": ("meteor",), "Perplexity": ("perplexity",),
-    "WordErrorRate": ("wer",), "CharErrorRate": ("cer",), "MeanAveragePrecision": ("map",),
-    "COCOeval": ("map",), "CocoEvaluator": ("map",),
-    "JaccardIndex": ("iou",), "MeanIoU": ("iou",), "Dice": ("dice",), "DiceScore": ("dice",),
-    "GeneralizedDiceScore": ("dice",), "PeakSignalNoiseRatio": ("psnr",),
-    "StructuralSimilarityIndexMeasure": ("ssim",), "FrechetInceptionDistance": ("fid",),
-    "RetrievalNormalizedDCG": ("ndcg",), "RetrievalMRR": ("other:mrr",), "RetrievalMAP": ("map",),
-    "RetrievalRecall": ("recall",), "RetrievalPrecision": ("precision",), "RetrievalHitRate": ("other:hit_rate",),
-}
-_RETRIEVAL_METRIC_CLASSES = frozenset({"RetrievalNormalizedDCG", "RetrievalMRR", "RetrievalMAP", "RetrievalRecall",
-                                       "RetrievalPrecision", "RetrievalHitRate"})
-_METRIC_KINDS: dict[str, str] = {
-    **_names("classification", """accuracy precision recall f1 roc_auc pr_auc auc log_loss top1 top5
-             other:balanced_accuracy other:mcc other:kappa other:brier other:specificity other:fbeta
-             other:hamming_loss"""),
-    **_names("regression", "mae mse rmse r2 mape other:rmsle other:msle other:smape other:explained_variance"),
-    **_names("generation", "bleu rouge meteor perplexity fid other:bertscore other:cider other:chrf"),
-    **_names("detection", "map"),
-    **_names("segmentation", "dice"),  # IoU is as much a detection (box) measure: no task of its own
-    **_names("ranking", "ndcg other:mrr other:hit_rate"),
-    **_names("clustering", "other:silhouette other:ari other:nmi other:davies_bouldin other:calinski_harabasz"),
-}
-_CUSTOM_METRIC_PREFIX = re.compile(r"^(?:compute|calc|calculate|get|eval|evaluate|measure|my)_", re.IGNORECASE)
-_METRIC_SUFFIX = re.compile(r"_(?:macro|micro|weighted|samples|binary|ovr|ovo|ovr_weighted|ovo_weighted)$")
-_NUMERIC_CALL = re.compile(r"^(?:mean|nanmean|average|sum|round|float|sqrt|item|compute|score|divide|true_divide|"
-                           r"evaluate\w*|eval\w*|test\w*|validat\w*)$")
-_THRESHOLD_NAME = re.compile(r"^(?:min|max|target|thresh(?:old)?|thres|required|expected|goal|desired)_|"
-                             r"_(?:thresh(?:old)?|thres|target|min|max)$", re.IGNORECASE)
-_LOG_CALLS = frozenset({"log", "log_metric", "log_metrics", "log_dict", "add_scalar", "add_scalars"})
-
-# keras `loss=` strings, boosting `objective=` / catboost `loss_function=` values -> task kind.
-_LOSS_STRINGS: dict[str, str] = {
-    **_names("classification", """binary_crossentropy categorical_crossentropy sparse_categorical_crossentropy
-             binary_focal_crossentropy categorical_focal_crossentropy hinge squared_hinge categorical_hinge
-             log_loss logloss crossentropy multiclass multiclassova binary cross_entropy xentropy softmax
-             multiclassonevsall"""),
-    **_names("regression", """mse mean_squared_error mae mean_absolute_error mape mean_absolute_percentage_error
-             msle mean_squared_logarithmic_error huber huber_loss log_cosh logcosh poisson regression regression_l1
-             regression_l2 l1 l2 rmse quantile tweedie gamma squared_error absolute_error fair"""),
-    **_names("ranking", "lambdarank rank_xendcg yetirank yetirankpairwise pairlogit pairlogitpairwise queryrmse"),
-}
-_OBJECTIVE_PREFIXES = (("binary:", "classification"), ("multi:", "classification"), ("reg:", "regression"),
-                       ("rank:", "ranking"), ("count:", "regression"), ("survival:", "regression"))
-_OBJECTIVE_KEYS = frozenset({"objective", "loss_function", "loss"})
-_METRIC_KEYS = frozenset({"metrics", "scoring", "eval_metric", "metric", "custom_metric"})
-
-# imbalance in code
-_RESAMPLERS = _word_set("""SMOTE SMOTENC SMOTEN ADASYN BorderlineSMOTE SVMSMOTE KMeansSMOTE RandomOverSampler
-    RandomUnderSampler NearMiss TomekLinks EditedNearestNeighbours ClusterCentroids SMOTETomek SMOTEENN
-    BalancedRandomForestClassifier BalancedBaggingClassifier EasyEnsembleClassifier RUSBoostClassifier
-    WeightedRandomSampler""")
-_CLASS_WEIGHT_CALLS = frozenset({"compute_class_weight", "compute_sample_weight"})
-_STRATIFIED = frozenset({"StratifiedKFold", "StratifiedShuffleSplit", "StratifiedGroupKFold",
-                         "RepeatedStratifiedKFold"})
-_WEIGHTED_LOSSES = frozenset({"CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "cross_entropy",
-                              "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits"})
-_CLASS_WEIGHT_KEYS = frozenset({"class_weight", "class_weights", "auto_class_weights", "scale_pos_weight",
-                                "is_unbalance"})
-_FOCAL = re.compile(r"focal", re.IGNORECASE)
-_BALANCING_WORDS = re.compile(r"minority|majority|upsampl|downsampl|oversampl|undersampl|balanc", re.IGNORECASE)
-_CLASS_WEIGHT_VALUE = re.compile(r"class_?weight", re.IGNORECASE)
-
-# imbalance in prose
-_IMBALANCE_WORDS = re.compile(
-    r"\b(?:(?:im|un)balance[ds]?|(?:class|data|label|target)[ -]?imbalance|"
-    r"skewed (?:class(?:es)?|labels?|targets?|datasets?|class distributions?|(?:target|label) distributions?)|"
-    r"minority class(?:es)?|majority class(?:es)?|rare (?:class(?:es)?|events?|positives?)|"
-    r"(?:over|under)-?sampl\w* (?:of )?the (?:minority|majority)|smote)\b", re.IGNORECASE)
-_UNBALANCED_OK = re.compile(r"unbalanced\s+(?:data|dataset|datasets|class|classes|labels?|targets?|distribution)",
-                            re.IGNORECASE)
-_NEGATION = re.compile(r"\b(?:not|no|never|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|without|non|hardly)\b"
-                       r"[\s-]*(?:\w+[\s-]+){0,3}$", re.IGNORECASE)
-_PERCENT = re.compile(r"(?<![\w.])(\d{1,2}(?:\.\d+)?|0?\.\d+)\s?(?:%|percent\b)")
-_POSITIVE_WORDS = re.compile(
-    r"\b(?:positives?|fraud\w*|minority|churn\w*|defaults?|defaulters?|anomal\w*|outliers?|attacks?|intrusions?|"
-    r"defect\w*|failures?|spam|malignant|rare|class 1|label 1|target 1)\b", re.IGNORECASE)
-_NOT_A_RATE = re.compile(
-    r"\b(?:accuracy|precision|recall|f1|auc|score|improv\w*|increas\w*|decreas\w*|reduc\w*|better|worse|gain\w*|"
-    r"lift|drop\w*|test|split|train\w*|validation|threshold|confidence|interest|discount|growth|probabilit\w*|"
-    r"chance|likel\w*)\b", re.IGNORECASE)
-MAX_POSITIVE_RATE = 20.0
-_RATE_WINDOW = 40  # characters around a percentage searched for the positive class
-_DOMAIN = re.compile(
-    r"\b(?:fraud\w*|anomal(?:y|ies|ous)|churn\w*|rare diseases?|defects?|defective|intrusions?|"
-    r"(?:credit|loan|payment|mortgage|debt) defaults?|defaults? (?:prediction|risk|payments?)|"
-    r"(?:machine|equipment|component) failures?|predictive maintenance|outlier detection|click[- ]through)\b",
-    re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
-
-# the task in the README
-_README_TASK_PATTERNS: dict[str, str] = {
-    "classification": (
-        r"\b(?:binary|multi-?class|multi-?label|image|text|document|sentiment|audio|tabular|intent|species|digit|"
-        r"toxic\w*|spam)\s+classif\w*|\bclassif(?:y|ies|ying|ied|ication|ier|iers)\b|\blogistic regression\b|"
-        r"\bpredict(?:s|ing|ed)?\s+whether\b|\b(?:churn|fraud|spam|default|attrition|survival|sentiment|disease|"
-        r"diabetes|cancer|stroke|loan approval|credit risk)\s+(?:prediction|detection|classifier|classification|"
-        r"analysis)\b|\b(?:digit|character|face|emotion|gesture|activity|image) recognition\b"),
-    "regression": (
-        r"(?<!logistic )(?<!logistic-)\bregression\b(?![ -]test)|\bpredict(?:s|ing|ed)?\s+(?:the\s+)?(?:\w+\s+)?"
-        r"(?:prices?|costs?|sales|demand|salar(?:y|ies)|revenue|income|ratings?|amounts?|durations?|"
-        r"temperatures?|yield)\b|\b(?:price|sales|demand|salary|duration|rent|fare)\s+(?:prediction|estimation)\b"),
-    "forecasting": (
-        r"\bforecast\w*|\btime[- ]series (?:prediction|forecasting|modell?ing)\b"),
-    "detection": (
-        r"\bobject detect(?:ion|ors?)\b|\bdetection transformer\b|\bbounding[- ]box(?:es)?\b|(?-i:\bYOLO(?:v\d+)?\b)|"
-        r"\b(?:face|pedestrian|vehicle|text|person|keypoint) detection\b"),
-    "segmentation": (
-        r"(?<!customer )(?<!market )(?<!user )(?<!client )\b(?:(?:semantic|instance|panoptic|image|medical image|"
-        r"lesion|tumou?r|road|cell)\s+)?segmentation\b"),
-    "clustering": (
-        r"\bclustering\b|\b(?:customer|market|user|client) segmentation\b|\bk-?means\b"),
-    "generation": (
-        r"\b(?:text|image|music|code|story|caption|speech|language|audio|video|sequence) generation\b|"
-        r"\blanguage models?\b|(?-i:\bLLMs?\b|\bGPT(?:-?\d\w*)?s?\b|\bGANs?\b|\bRAG\b)|\bchat-?bots?\b|\bgenerative\b|"
-        r"\bdiffusion models?\b|\bsummari[sz]ation\b|\bmachine translation\b|\bimage captioning\b|"
-        r"\bretrieval[- ]augmented generation\b"),
-    "ranking": (
-        r"\blearning[- ]to[- ]rank\b|\b(?:re-?)?ranking\b|\binformation retrieval\b|\bretrieval (?:system|pipeline|"
-        r"evaluation)\b|\bsemantic search\b|\bsearch engine\b"),
-    "recommendation": (
-        r"\brecommender(?: systems?)?\b|\brecommendation (?:systems?|engines?|models?)\b|\b(?:movie|product|music|"
-        r"item|book|news|course|restaurant) recommendations?\b|\bcollaborative filtering\b"),
-}
-_README_TASKS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _README_TASK_PATTERNS.items())
-_PURPOSE_HEADING = re.compile(r"\b(?:problem|overview|about|objectives?|goals?|description|introduction|task|"
-                              r"project|motivation|summary|purpose|use case)\b", re.IGNORECASE)
-
-
 # ==== collecting, bounded ==========================================================================
 
 
@@ -447,7 +194,7 @@ class _Collector:
         if self._new(("metric", name, evidence.path, evidence.line)) and self._room(
                 ("metric", name), MAX_METRICS_PER_NAME):
             self.metrics.append(CodeMetric(name=name, evidence=evidence))
-        task = kind or _METRIC_KINDS.get(name)
+        task = kind or vocab.METRIC_KINDS.get(name)
         if task:
             self.task(task, reason, evidence)
 
@@ -476,7 +223,7 @@ def detect_task(sources: Sources, readme_source: ReadmeSource | None) -> TaskFac
         for unit in group:
             _CodeScan(unit, aliases, found).run()
     for path in sorted({*(m.path for m in sources.python_modules), *(nb.path for nb in sources.notebooks)}):
-        if not is_test_path(path) and _DOMAIN.search(_spaced(posixpath.basename(path))):
+        if not is_test_path(path) and vocab.DOMAIN.search(_spaced(posixpath.basename(path))):
             found.imbalanced("domain", Evidence(path=path))
     return found.facts()
 
@@ -496,7 +243,7 @@ def _readme_blocks(doc: Document) -> Iterator[Block]:
     purpose_section = False
     for block in doc.blocks:
         if block.kind == "heading":
-            purpose_section = bool(_PURPOSE_HEADING.search(block.text))
+            purpose_section = bool(vocab.PURPOSE_HEADING.search(block.text))
             yield block
         elif block.kind == "text":
             intro += 1
@@ -508,7 +255,7 @@ def _scan_readme(doc: Document, path: str, found: _Collector) -> None:
     for block in _readme_blocks(doc):
         text = block.words
         lines = LineIndex(text, block.line)
-        for kind, pattern in _README_TASKS:
+        for kind, pattern in vocab.README_TASKS:
             for m in pattern.finditer(text):
                 line = lines.line(m.start())
                 found.task(kind, " ".join(m.group(0).lower().split()),
@@ -524,7 +271,7 @@ def _scan_readme(doc: Document, path: str, found: _Collector) -> None:
 def _scan_markdown_cell(path: str, number: int, source: str, found: _Collector) -> None:
     """A notebook markdown cell's prose (headings and paragraphs; code blocks and link targets left
     out), parsed only when a word of interest occurs in it at all."""
-    if not (_IMBALANCE_WORDS.search(source) or _DOMAIN.search(source) or _PERCENT.search(source)):
+    if not (vocab.IMBALANCE_WORDS.search(source) or vocab.DOMAIN.search(source) or vocab.PERCENT.search(source)):
         return
     try:
         prose = [b.words for b in parse_markdown(source).blocks if b.kind in ("heading", "text")]
@@ -541,13 +288,13 @@ def _scan_prose(text: str, found: _Collector, where, *, domain: bool) -> None:
     for offset, sentence in _sentences(text):
         if _imbalance_words(sentence) or _small_positive_rate(sentence):
             found.imbalanced("words", where(offset, sentence))
-        if domain and _DOMAIN.search(sentence):
+        if domain and vocab.DOMAIN.search(sentence):
             found.imbalanced("domain", where(offset, sentence))
 
 
 def _sentences(text: str) -> Iterator[tuple[int, str]]:
     start = 0
-    for m in _SENTENCE_END.finditer(text):
+    for m in vocab.SENTENCE_END.finditer(text):
         if text[start:m.start()].strip():
             yield start, text[start:m.start()]
         start = m.end()
@@ -556,23 +303,23 @@ def _sentences(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _imbalance_words(sentence: str) -> bool:
-    for m in _IMBALANCE_WORDS.finditer(sentence):
+    for m in vocab.IMBALANCE_WORDS.finditer(sentence):
         word = m.group(0).lower()
-        if word.startswith("unbalanced") and not _UNBALANCED_OK.match(sentence, m.start()):
+        if word.startswith("unbalanced") and not vocab.UNBALANCED_OK.match(sentence, m.start()):
             continue
-        if not _NEGATION.search(sentence[max(0, m.start() - 50):m.start()]):
+        if not vocab.NEGATION.search(sentence[max(0, m.start() - 50):m.start()]):
             return True
     return False
 
 
 def _small_positive_rate(sentence: str) -> bool:
     """"only 0.17% of transactions are fraud", "5% positive", "fraud rate of 1.2%": a rate of at most
-    `MAX_POSITIVE_RATE` percent with a positive-class word close to it, in a sentence about no metric."""
-    if _NOT_A_RATE.search(sentence):
+    `vocab.MAX_POSITIVE_RATE` percent with a positive-class word close to it, in a sentence about no metric."""
+    if vocab.NOT_A_RATE.search(sentence):
         return False
-    for m in _PERCENT.finditer(sentence):
-        near = sentence[max(0, m.start() - _RATE_WINDOW):m.end() + _RATE_WINDOW]
-        if float(m.group(1)) <= MAX_POSITIVE_RATE and _POSITIVE_WORDS.search(near):
+    for m in vocab.PERCENT.finditer(sentence):
+        near = sentence[max(0, m.start() - vocab.RATE_WINDOW):m.end() + vocab.RATE_WINDOW]
+        if float(m.group(1)) <= vocab.MAX_POSITIVE_RATE and vocab.POSITIVE_WORDS.search(near):
             return True
     return False
 
@@ -618,16 +365,16 @@ class _CodeScan:
         qualified = qualified_name(call.func, self.aliases) or dotted_name(call.func) or ""
         parts = qualified.replace("()", "").split(".")
         last = parts[-1]
-        name = parts[-2] if last in _FACTORY_METHODS and len(parts) > 1 else last
+        name = parts[-2] if last in vocab.FACTORY_METHODS and len(parts) > 1 else last
         where = self.at(call)
         if last == "sqrt" and call.args and isinstance(call.args[0], ast.Call):
             self.square_rooted.add(id(call.args[0]))
         kind, reason = _kind_of_name(name), name
-        if last == "load_data" and len(parts) > 1 and parts[-2] in _KERAS_DATASETS:
-            kind, reason = _KERAS_DATASETS[parts[-2]], f"{parts[-2]}.load_data"
+        if last == "load_data" and len(parts) > 1 and parts[-2] in vocab.KERAS_DATASETS:
+            kind, reason = vocab.KERAS_DATASETS[parts[-2]], f"{parts[-2]}.load_data"
         if kind is None:
             kind, reason = _module_of(qualified) or (None, name)
-        if kind is None and _GENERATION_CALL.search(qualified.replace("()", "")):
+        if kind is None and vocab.GENERATION_CALL.search(qualified.replace("()", "")):
             kind, reason = "generation", ".".join(parts[-2:])
         if kind:
             self.found.task(kind, reason, where)
@@ -639,15 +386,15 @@ class _CodeScan:
                 self.setting(keyword.arg, keyword.value, name)
 
     def metric_call(self, call: ast.Call, qualified: str, name: str, where: Evidence) -> None:
-        if name in _METRIC_FUNCTIONS:
-            metrics = _METRIC_FUNCTIONS[name]
+        if name in vocab.METRIC_FUNCTIONS:
+            metrics = vocab.METRIC_FUNCTIONS[name]
             if name == "mean_squared_error" and (id(call) in self.square_rooted or any(
                     k.arg == "squared" and _is_false(k.value) for k in call.keywords)):
                 metrics = ("rmse",)
             if name == "AUC" and any(k.arg == "curve" and (_string(k.value) or "").upper() == "PR"
                                      for k in call.keywords):
                 metrics = ("pr_auc",)
-            kind = "ranking" if name in _RETRIEVAL_METRIC_CLASSES else None
+            kind = "ranking" if name in vocab.RETRIEVAL_METRIC_CLASSES else None
             for metric in metrics:
                 self.found.metric(metric, name, where, kind=kind)
             return
@@ -656,7 +403,7 @@ class _CodeScan:
             if metric:
                 self.found.metric(metric, f"{name}({metric})", where)
             return
-        if isinstance(call.func, (ast.Name, ast.Attribute)) and name not in _NAME_KINDS:
+        if isinstance(call.func, (ast.Name, ast.Attribute)) and name not in vocab.NAME_KINDS:
             custom = _custom_metric(name)
             if custom:
                 metric, kind = custom
@@ -666,15 +413,15 @@ class _CodeScan:
         """HF pipelines, `.generate(...)`, logged and printed metric names."""
         if last == "pipeline":
             task = _first_string(call) or next((_string(k.value) for k in call.keywords if k.arg == "task"), None)
-            kind = _PIPELINE_TASKS.get((task or "").lower()) or (
+            kind = vocab.PIPELINE_TASKS.get((task or "").lower()) or (
                 "generation" if (task or "").lower().startswith("translation") else None)
             if kind:
                 self.found.task(kind, f"pipeline({task})", where)
         elif last == "generate" and isinstance(call.func, ast.Attribute):
             receiver = dotted_name(call.func.value) or ""
-            if any(k.arg in _GENERATE_ARGS for k in call.keywords) or _GENERATOR_RECEIVER.search(receiver):
+            if any(k.arg in vocab.GENERATE_ARGS for k in call.keywords) or vocab.GENERATOR_RECEIVER.search(receiver):
                 self.found.task("generation", "generate()", where)
-        elif last in _LOG_CALLS:
+        elif last in vocab.LOG_CALLS:
             for key in _logged_keys(call):
                 metric = _logged_metric(key)
                 if metric:
@@ -684,16 +431,16 @@ class _CodeScan:
                 self.found.metric(metric, "print", where)
 
     def imbalance_call(self, call: ast.Call, qualified: str, name: str, where: Evidence) -> None:
-        resampler = name in _RESAMPLERS or (qualified.startswith("imblearn.") and name[:1].isupper())
+        resampler = name in vocab.RESAMPLERS or (qualified.startswith("imblearn.") and name[:1].isupper())
         upsampling = name == "resample" and qualified in ("sklearn.utils.resample", "resample") and bool(
-            _BALANCING_WORDS.search(self.source_of(call)))
+            vocab.BALANCING_WORDS.search(self.source_of(call)))
         if resampler or upsampling:
             self.found.imbalanced("resampling", where)
-        elif name in _CLASS_WEIGHT_CALLS:
+        elif name in vocab.CLASS_WEIGHT_CALLS:
             self.found.imbalanced("class_weight", where)
-        elif name in _STRATIFIED:
+        elif name in vocab.STRATIFIED:
             self.found.imbalanced("stratify", where)
-        elif _FOCAL.search(name):
+        elif vocab.FOCAL.search(name):
             self.found.imbalanced("loss", where)
 
     def setting(self, key: str, value: ast.AST, callee: str | None = None) -> None:
@@ -703,19 +450,19 @@ class _CodeScan:
             return
         where = self.at(value)
         text = _string(value)
-        if key in _OBJECTIVE_KEYS and text:
+        if key in vocab.OBJECTIVE_KEYS and text:
             kind = _objective_kind(text)
             if kind:
                 self.found.task(kind, f"{key}={text!r}", where)
-            if _FOCAL.search(text):
+            if vocab.FOCAL.search(text):
                 self.found.imbalanced("loss", where)
-        elif key in _METRIC_KEYS:
+        elif key in vocab.METRIC_KEYS:
             for item in _strings(value):
                 metric = canonical_metric(item)
                 metric = "roc_auc" if metric == "auc" else metric  # keras, XGBoost, LightGBM: "auc" is ROC-AUC
                 if metric:
                     self.found.metric(metric, f"{key}={item!r}", where)
-        elif key in _CLASS_WEIGHT_KEYS:
+        elif key in vocab.CLASS_WEIGHT_KEYS:
             if not (key == "is_unbalance" and not _is_true(value)) and not (
                     key == "scale_pos_weight" and _is_one(value)):
                 self.found.imbalanced("class_weight", where)
@@ -724,7 +471,7 @@ class _CodeScan:
         elif key == "stratify":
             self.found.imbalanced("stratify", where)
         elif key in ("weight", "weights", "sampler") and (
-                (key == "weight" and callee in _WEIGHTED_LOSSES) or _CLASS_WEIGHT_VALUE.search(self.source_of(value))):
+                (key == "weight" and callee in vocab.WEIGHTED_LOSSES) or vocab.CLASS_WEIGHT_VALUE.search(self.source_of(value))):
             self.found.imbalanced("class_weight", where)
 
     # ---- other nodes ----
@@ -737,12 +484,12 @@ class _CodeScan:
 
     def definition(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         if isinstance(node, ast.ClassDef):
-            for pattern, kind in _CLASS_DEF_KINDS:
+            for pattern, kind in vocab.CLASS_DEF_KINDS:
                 if pattern.match(node.name):
                     self.found.task(kind, f"class {node.name}", self.at(node))
         elif node.name == "generate":
             params = {a.arg for a in (*node.args.args, *node.args.kwonlyargs)}
-            if params & _GENERATE_ARGS:
+            if params & vocab.GENERATE_ARGS:
                 self.found.task("generation", "def generate", self.at(node))
 
     def assignment(self, node: ast.Assign | ast.AugAssign | ast.AnnAssign) -> None:
@@ -755,7 +502,7 @@ class _CodeScan:
         for target in targets:
             name = dotted_name(target) if not isinstance(target, ast.Subscript) else _string(target.slice)
             last = (name or "").rsplit(".", 1)[-1]
-            metric = None if _THRESHOLD_NAME.search(last) else _named_metric(last)
+            metric = None if vocab.THRESHOLD_NAME.search(last) else _named_metric(last)
             if metric:
                 self.found.metric(metric, last, self.at(node))
                 return
@@ -775,7 +522,7 @@ class _CodeScan:
         text = node.value[:MAX_TEXT_CHARS]
         _scan_prose(text, self.found, lambda offset, _s: self.unit.evidence(node.lineno + text.count("\n", 0, offset)),
                     domain=False)
-        if len(text) <= 100 and not any(c.isspace() for c in text) and _DOMAIN.search(_spaced(text)):
+        if len(text) <= 100 and not any(c.isspace() for c in text) and vocab.DOMAIN.search(_spaced(text)):
             self.found.imbalanced("domain", self.at(node))
 
     def comments(self) -> Iterator[tuple[int, str]]:
@@ -799,9 +546,9 @@ class _CodeScan:
 
 
 def _kind_of_name(name: str) -> str | None:
-    if name in _NAME_KINDS:
-        return _NAME_KINDS[name]
-    for pattern, kind in _NAME_PATTERNS:
+    if name in vocab.NAME_KINDS:
+        return vocab.NAME_KINDS[name]
+    for pattern, kind in vocab.NAME_PATTERNS:
         if pattern.search(name):
             return kind
     return None
@@ -810,15 +557,15 @@ def _kind_of_name(name: str) -> str | None:
 def _module_of(qualified: str) -> tuple[str, str] | None:
     """(task kind, library) when a qualified name belongs to a task-specific library."""
     clean = qualified.replace("()", "") + "."
-    return next(((kind, prefix.rstrip(".")) for prefix, kind in _MODULE_KINDS if clean.startswith(prefix)), None)
+    return next(((kind, prefix.rstrip(".")) for prefix, kind in vocab.MODULE_KINDS if clean.startswith(prefix)), None)
 
 
 def _objective_kind(text: str) -> str | None:
     value = text.strip().lower()
-    for prefix, kind in _OBJECTIVE_PREFIXES:
+    for prefix, kind in vocab.OBJECTIVE_PREFIXES:
         if value.startswith(prefix):
             return kind
-    return _LOSS_STRINGS.get(value)
+    return vocab.LOSS_STRINGS.get(value)
 
 
 def canonical_metric(text: str) -> str | None:
@@ -830,7 +577,7 @@ def canonical_metric(text: str) -> str | None:
     value = re.sub(r"^neg(?:ative)?_", "", value)
     value = re.sub(r"^(?:binary|categorical|sparse_categorical|multiclass|multilabel|(?:sparse_)?top_k_categorical)_"
                    r"(?=acc)", "", value)
-    value = _METRIC_SUFFIX.sub("", value).replace("_at_", "@").replace("_", " ")
+    value = vocab.METRIC_SUFFIX.sub("", value).replace("_at_", "@").replace("_", " ")
     m = METRIC_PATTERN.fullmatch(value)
     return canonical_name(m) if m else None
 
@@ -838,7 +585,7 @@ def canonical_metric(text: str) -> str | None:
 def _custom_metric(name: str) -> tuple[str, str | None] | None:
     """(metric, task kind override) for a call of a metric-named function (`accuracy`, `compute_rmse`,
     `recall_at_k` — the last a ranking metric); never plain `loss`."""
-    base = _CUSTOM_METRIC_PREFIX.sub("", name)
+    base = vocab.CUSTOM_METRIC_PREFIX.sub("", name)
     metric = canonical_metric(base)
     if metric is None or metric == "loss":
         return None
@@ -854,7 +601,7 @@ def _computes_number(value: ast.AST | None) -> bool:
         return False  # `float("nan")`: a constant, not a computation
     func = value.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    return bool(_NUMERIC_CALL.match(name)) or name in _METRIC_FUNCTIONS or _custom_metric(name) is not None
+    return bool(vocab.NUMERIC_CALL.match(name)) or name in vocab.METRIC_FUNCTIONS or _custom_metric(name) is not None
 
 
 def _named_metric(name: str) -> str | None:
