@@ -7,8 +7,10 @@ from portcheck.analyzer.facts.dependencies import DependencyFacts
 from portcheck.analyzer.facts.imports import ImportFacts
 from portcheck.analyzer.facts.runstore import RunStoreFacts
 from portcheck.analyzer.facts.seeds import SeedFacts
+from portcheck.analyzer.facts.task import TaskFacts
 from portcheck.analyzer.facts.testing import TestFacts
 from portcheck.analyzer.facts.tracking import TrackingFacts
+from portcheck.analyzer.facts.workflow import WorkflowFacts
 from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
 
 from ._util import cap, plural
@@ -150,6 +152,37 @@ def tests_present(tests: TestFacts) -> Outcome:
     )
 
 
+@check("RP110", area=REPRO, title="Tests exercise the project's own code", weight=2, requires=("RP103",))
+def tests_cover_project(tests: TestFacts) -> Outcome:
+    """What it checks: the test files import the project's own modules (data loading, features,
+    model code), not only third-party libraries; the message also gives the ratio of test lines to
+    code lines.
+
+    Why a panel cares: tests that only check that numpy adds numbers protect nothing. Tests of your
+    split, your features and your model's input/output contract are what "how do you know it works?"
+    is really asking about.
+
+    How to fix: import your pipeline's functions in the tests and check their contracts on a tiny
+    DataFrame: shapes, no NaNs after feature engineering, stratified split proportions, one
+    probability per row.
+
+    Example: `from churn.features import build_features` → `assert not build_features(df).isna().any().any()`.
+    """
+    ratio = f"; test-to-code ratio {tests.ratio:.2f} ({tests.test_lines} test lines, {tests.code_lines} code lines)" \
+        if tests.ratio is not None else ""
+    if tests.tests_project_code:
+        shown = ", ".join(tests.tested_modules[:5]) + (" ..." if len(tests.tested_modules) > 5 else "")
+        return Outcome.passed(f"the tests import the project's own code ({shown}){ratio}",
+                              evidence=cap(f.evidence for f in tests.files))
+    return Outcome.failed(
+        f"the tests import none of the project's own modules{ratio}",
+        evidence=cap(f.evidence for f in tests.files),
+        fix="Import your data, feature and model functions in the tests and check their contracts on a tiny "
+            "DataFrame (shapes, no NaNs, split proportions, one probability per row).",
+        question="Which parts of your pipeline do the tests actually cover?",
+    )
+
+
 @check("RP104", area=REPRO, title="Continuous integration", weight=2)
 def ci_present(ci: CIFacts) -> Outcome:
     """What it checks: a CI configuration (GitHub Actions, GitLab CI, Travis, CircleCI, Azure
@@ -263,4 +296,109 @@ def seeds_set(seeds: SeedFacts, imports: ImportFacts) -> Outcome:
         "no random seed is set anywhere",
         fix=seed_fix({p.module.split(".")[0] for p in imports.packages}),
         question="If you rerun training, do you get the same numbers? How big is run-to-run noise?",
+    )
+
+
+@check("RP111", area=REPRO, title="One command reproduces the results", weight=2)
+def reproduce_entry_point(workflow: WorkflowFacts, task: TaskFacts) -> Outcome:
+    """What it checks: there is a documented single entry point to rerun the work — a Makefile target
+    (`make train`), `dvc repro` stages, a `reproduce.sh` / `train.sh` script, an MLproject, a console
+    script, or a training module with a command-line interface.
+
+    Why a panel cares: "how would I rerun your experiment?" should have a one-line answer. Five
+    notebooks to run in an unstated order do not reproduce anything.
+
+    How to fix: add a Makefile (or a `reproduce.sh`) whose `train` / `evaluate` targets run the
+    pipeline end to end, and mention it in the README's Usage section.
+
+    Example: `train:\n\tpython -m churn.train --config configs/hgb.yaml` → `make train`.
+    """
+    if workflow.has_entry_point:
+        return Outcome.passed("an entry point reruns the work", evidence=cap(workflow.entry_points, 5))
+    if task.task is None:
+        return Outcome.skipped("no model training code was recognised")
+    return Outcome.failed(
+        "no single command reruns the pipeline (no Makefile target, dvc.yaml stage, run script or CLI)",
+        fix="Add a Makefile with `train` and `evaluate` targets (or a reproduce.sh) that run the pipeline end "
+            "to end, and show it in the README.",
+        question="How would I rerun your experiment from scratch, step by step?",
+    )
+
+
+@check("RP112", area=REPRO, title="Hyperparameters live in config", weight=1, severity=Severity.LOW)
+def hyperparameters_in_config(workflow: WorkflowFacts) -> Outcome:
+    """What it checks: hyperparameters (learning rate, epochs, batch size, tree depth, …) are read from
+    config files the code loads (YAML/JSON/TOML, Hydra, params.yaml) rather than written as literals in
+    the training code.
+
+    Why a panel cares: configs make experiments comparable and rerunnable; literals buried in a script
+    raise "which settings produced the number in your README?".
+
+    How to fix: move the values into `configs/train.yaml` and load them (yaml.safe_load, OmegaConf or
+    Hydra); log the config with each run.
+
+    Example: `RandomForestClassifier(n_estimators=300, max_depth=8)` → `RandomForestClassifier(**cfg.model)`.
+    """
+    if workflow.configured:
+        return Outcome.passed("hyperparameters are kept in config files the code reads",
+                              evidence=cap(workflow.config_files, 5))
+    if not workflow.hardcoded_hyperparameters:
+        return Outcome.skipped("no hyperparameters found in code or config")
+    return Outcome.warned(
+        f"{plural(len(workflow.hardcoded_hyperparameters), 'hyperparameter')} written as literals in code, "
+        "and no config file is read",
+        evidence=cap(workflow.hardcoded_hyperparameters),
+        fix="Move these values into a config file (e.g. configs/train.yaml) that the training code loads, "
+            "and log it with each run.",
+    )
+
+
+@check("RP113", area=REPRO, title="A way to get the data", weight=2)
+def data_access(workflow: WorkflowFacts, task: TaskFacts) -> Outcome:
+    """What it checks: someone else can get the data: DVC-tracked data, a download script or call
+    (requests, kaggle, gdown, `datasets.load_dataset`, torchvision `download=True`, sklearn `fetch_*`),
+    or a dataset link in the README (Kaggle, UCI, Zenodo, Hugging Face, …).
+
+    Why a panel cares: without the data nothing can be rerun, and "where does the data come from?" is
+    the second step of every walkthrough.
+
+    How to fix: link the dataset in the README's Data section and add a small download script (or DVC
+    remote) that puts it where the code expects it.
+
+    Example: `python scripts/download_data.py` fetching the Kaggle Telco churn CSV into `data/raw/`.
+    """
+    if workflow.has_data_access:
+        return Outcome.passed("the data can be obtained", evidence=cap(workflow.data_access, 5))
+    if task.task is None:
+        return Outcome.skipped("no model training code was recognised")
+    return Outcome.failed(
+        "nothing says how to get the data (no download script, DVC data or dataset link)",
+        fix="Link the dataset in the README's Data section and add a download script (or DVC remote) that "
+            "puts it where the code expects it.",
+        question="Where does your data come from, and how would I get the same version?",
+    )
+
+
+@check("RP114", area=REPRO, title="The environment is captured", weight=1, severity=Severity.LOW)
+def environment_captured(workflow: WorkflowFacts) -> Outcome:
+    """What it checks: the runtime environment is captured beyond a package list: a Dockerfile or
+    docker-compose file, a dev container, a conda environment file or a Nix shell.
+
+    Why a panel cares: system libraries, CUDA and Python versions break reruns that pinned packages
+    alone cannot save; a container or conda file shows you thought about deployment basics.
+
+    How to fix: add a small Dockerfile (python base image, `pip install -r requirements.txt`, the
+    train command) or a conda `environment.yml` with the Python version.
+
+    Example: `FROM python:3.11-slim` / `COPY requirements.txt .` / `RUN pip install -r requirements.txt`.
+    """
+    if workflow.has_environment:
+        return Outcome.passed("the environment is captured", evidence=cap(workflow.environments, 5),
+                              talking_point="Mention how the environment is captured ("
+                                            + ", ".join(sorted({e.path for e in workflow.environments})[:3])
+                                            + ") and how you would deploy it.")
+    return Outcome.warned(
+        "no Dockerfile, dev container or conda environment captures the runtime",
+        fix="Add a small Dockerfile (python base image, pip install -r requirements.txt, the train command) "
+            "or a conda environment.yml with the Python version.",
     )

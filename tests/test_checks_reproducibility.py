@@ -47,3 +47,40 @@ def test_missing_seeds_fix_names_the_frameworks_the_code_uses(tmp_path):
     assert result.status is Status.FAIL
     assert "torch.manual_seed(SEED)" in result.fix and "random_state=SEED" in result.fix
     assert "tf.random.set_seed" not in result.fix
+
+
+def test_tests_that_import_project_code_pass_and_library_only_tests_fail(tmp_path):
+    project = {"src/churn/__init__.py": "", "src/churn/features.py": "def build(df):\n    return df\n"}
+    own = dict(project, **{"tests/test_features.py": "from churn.features import build\n\ndef test_build():\n    assert build(1) == 1\n"})
+    result = check_result(tmp_path / "a", own, "RP110")
+    assert result.status is Status.PASS and "churn.features" in result.message and "ratio" in result.message
+    lib = dict(project, **{"tests/test_numpy.py": "import numpy as np\n\ndef test_add():\n    assert np.add(1, 1) == 2\n"})
+    assert check_result(tmp_path / "b", lib, "RP110").status is Status.FAIL
+
+
+TRAIN = ("import argparse\nfrom sklearn.ensemble import RandomForestClassifier\n\n"
+         "def main():\n    RandomForestClassifier(n_estimators=300, max_depth=8)\n\n"
+         "if __name__ == '__main__':\n    argparse.ArgumentParser().parse_args()\n    main()\n")
+
+
+def test_workflow_checks_pass_with_make_target_config_download_and_dockerfile(tmp_path):
+    files = {
+        "Makefile": "train:\n\tpython train_model.py --config configs/train.yaml\n",
+        "configs/train.yaml": "n_estimators: 300\n",
+        "train_model.py": "import yaml\nfrom sklearn.ensemble import RandomForestClassifier\n"
+                          "cfg = yaml.safe_load(open('configs/train.yaml'))\nRandomForestClassifier(**cfg)\n",
+        "scripts/download_data.py": "from sklearn.datasets import fetch_openml\nfetch_openml('credit-g')\n",
+        "Dockerfile": "FROM python:3.11-slim\n",
+    }
+    for check_id in ("RP111", "RP112", "RP113", "RP114"):
+        result = check_result(tmp_path / check_id, files, check_id)
+        assert result.status is Status.PASS, (check_id, result.message)
+
+
+def test_workflow_findings_on_a_bare_training_script(tmp_path):
+    files = {"model.py": "from sklearn.ensemble import RandomForestClassifier\nRandomForestClassifier(n_estimators=300)\n"}
+    assert check_result(tmp_path / "a", files, "RP111").status is Status.FAIL
+    hyper = check_result(tmp_path / "b", files, "RP112")
+    assert hyper.status is Status.WARN and hyper.evidence[0].path == "model.py"
+    assert check_result(tmp_path / "c", files, "RP113").status is Status.FAIL
+    assert check_result(tmp_path / "d", files, "RP114").status is Status.WARN

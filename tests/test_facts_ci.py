@@ -107,3 +107,29 @@ def test_shell_command_recognition():
     assert any(runs_test_runner(w) for w in simple_commands("bash scripts/run_tests.sh"))
     assert not any(runs_test_runner(w) for w in simple_commands("python -m pip install pytest tox"))
     assert not any(runs_test_runner(w) for w in simple_commands("curl -d @test_request.json http://x"))
+
+
+PORTCHECK_WORKFLOW = """on: [push]
+jobs:
+  readiness:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: pip install portcheck
+      - run: portcheck . --fail-under 70
+      - run: python -m portcheck.analyzer.cli . --format json
+      - uses: someone/portcheck-action@v1
+"""
+
+
+def test_workflow_running_portcheck(tmp_path):
+    facts = scan(tmp_path, {".github/workflows/ready.yml": PORTCHECK_WORKFLOW})
+    assert facts.runs_portcheck_check
+    assert [e.line for e in facts.runs_portcheck] == [8, 9, 10]
+    assert facts.runs_portcheck[0].excerpt == "portcheck . --fail-under 70"
+
+
+def test_installing_or_mentioning_portcheck_does_not_run_it(tmp_path):
+    facts = scan(tmp_path, {".github/workflows/ci.yml": WORKFLOW.replace(
+        "ruff check .", "pip install portcheck\n          echo portcheck")})
+    assert facts.runs_portcheck == () and not facts.runs_portcheck_check

@@ -78,3 +78,47 @@ def test_unparsable_test_file_is_recorded_not_raised(tmp_path):
 def test_is_test_path():
     assert is_test_path("test_x.py") and is_test_path("pkg/x_test.py") and is_test_path("test/sub/helpers.py")
     assert not is_test_path("test.py") and not is_test_path("tests/data.csv") and not is_test_path("contest.py")
+
+
+def test_a_test_importing_the_src_package_tests_project_code(tmp_path):
+    facts = scan(tmp_path, {
+        "src/pkg/__init__.py": "",
+        "src/pkg/model.py": "class Model:\n    pass\n",
+        "tests/helpers.py": "VALUE = 1\n",
+        "tests/test_model.py": "import helpers\nfrom pkg.model import Model\n\ndef test_model():\n    assert Model()\n",
+    })
+    assert facts.tested_modules == ("pkg.model",)
+    assert facts.tests_project_code
+
+
+def test_relative_and_in_function_imports_are_resolved(tmp_path):
+    facts = scan(tmp_path, {
+        "pkg/model.py": "X = 1\n",
+        "pkg/tests/test_model.py": "from ..model import X\n\ndef test_x():\n    import pkg.model\n    assert X\n",
+    })
+    assert facts.tested_modules == ("pkg.model",)
+
+
+def test_a_test_importing_only_numpy_does_not_test_project_code(tmp_path):
+    facts = scan(tmp_path, {
+        "train.py": "import numpy\n",
+        "utils/numpy.py": "ONES = 1\n",  # a wrapper that `import numpy` does not find
+        "tests/test_numbers.py": "import numpy as np\nimport os\n\ndef test_sum():\n    assert np.sum([1]) == 1\n",
+    })
+    assert facts.present and facts.tested_modules == ()
+    assert not facts.tests_project_code
+
+
+def test_line_counts_and_ratio_skip_blank_and_comment_lines(tmp_path):
+    facts = scan(tmp_path, {
+        "model.py": "# a model\n\ndef predict(x):\n    # doubled\n    return 2 * x\n\n\nVALUE = 3\n",
+        "tests/test_model.py": "from model import predict\n\n\ndef test_predict():\n    assert predict(1) == 2\n",
+    })
+    assert (facts.test_lines, facts.code_lines) == (3, 3)
+    assert facts.ratio == 1.0 and facts.tests_project_code
+    assert facts.to_schema() == {"present": True, "test_functions": 1}
+
+
+def test_ratio_is_none_without_other_code(tmp_path):
+    facts = scan(tmp_path, {"tests/test_alone.py": "def test_nothing():\n    pass\n"})
+    assert (facts.test_lines, facts.code_lines, facts.ratio) == (2, 0, None)

@@ -25,6 +25,7 @@ from .seeds import detect_seeds
 from .task import detect_task
 from .testing import detect_tests
 from .tracking import detect_tracking
+from .workflow import detect_workflow
 
 FACT_PROVIDERS = {
     "readme_source": load_readme,
@@ -45,6 +46,7 @@ FACT_PROVIDERS = {
     "task": detect_task,
     "runs": detect_run_stores,
     "imports": detect_imports,
+    "workflow": detect_workflow,
     "evaluation": detect_evaluation,
 }
 

@@ -5,7 +5,9 @@ bombs and deep nesting (shared with the other detectors that read YAML). Command
 places CI systems run them (`run:`, `script:`, `command:`, …) and each shell line is split into simple
 commands; a command that runs a test runner (pytest, `python -m unittest`, tox, nox, `make test`, a
 test script) makes `runs_tests` true, with the file and line as evidence. `make <target>` is followed
-into the Makefile's recipe, so `make ci` counts when its recipe runs pytest.
+into the Makefile's recipe, so `make ci` counts when its recipe runs pytest. A command starting with
+`portcheck` (or `python -m portcheck…`), or a `uses:` action whose name contains portcheck, runs
+portcheck itself.
 """
 from __future__ import annotations
 
@@ -52,6 +54,7 @@ _TEST_SCRIPT = re.compile(r"((^|/)((run_?)?tests?([_-][\w-]*)?|[\w-]+_tests?|tes
 _LINTERS = frozenset({"ruff", "flake8", "pylint", "black", "isort", "mypy", "pyright", "pycodestyle",
                       "pydocstyle", "bandit", "pre-commit", "prospector", "pyflakes", "autopep8"})
 _LINT_ACTIONS = re.compile(r"(ruff|flake8|pylint|black|pre-commit|mypy|lint)", re.IGNORECASE)
+_PORTCHECK_ACTION = re.compile(r"portcheck", re.IGNORECASE)
 _MAKE_TARGET = re.compile(r"^([A-Za-z0-9_.-]+(?:\s+[A-Za-z0-9_.-]+)*)\s*:(?!=)(.*)$")
 
 
@@ -127,6 +130,17 @@ def runs_linter(words: list[str]) -> bool:
         return False
     base = [posixpath.basename(w) for w in words[:4]]
     return bool(_LINTERS.intersection(base))
+
+
+def runs_portcheck(words: list[str]) -> bool:
+    """True when one simple command runs portcheck: `portcheck …` or `python -m portcheck…`."""
+    if not words or _is_install(words):
+        return False
+    base = [posixpath.basename(w) for w in words]
+    if base[0].lower() == "portcheck":
+        return True
+    return (base[0].startswith("python") and len(base) > 2 and base[1] == "-m"
+            and base[2].split(".")[0].lower() == "portcheck")
 
 
 def installs_project(words: list[str]) -> bool:
@@ -302,6 +316,7 @@ class CIFacts:
     test_commands: tuple[Evidence, ...]     # each CI line (or Makefile recipe line) that runs tests
     install_commands: tuple[Evidence, ...]  # CI lines that install the project or its dependencies
     lint_commands: tuple[Evidence, ...]     # CI lines (or actions) that run a linter / type checker
+    runs_portcheck: tuple[Evidence, ...] = ()  # CI lines (or `uses:` actions) that run portcheck
     test_configs: tuple[Evidence, ...]      # tox.ini / noxfile.py / Makefile backing a CI test command
     problems: tuple[Evidence, ...]          # CI files that could not be read or parsed
 
@@ -320,6 +335,10 @@ class CIFacts:
     @property
     def runs_linter(self) -> bool:
         return bool(self.lint_commands)
+
+    @property
+    def runs_portcheck_check(self) -> bool:
+        return bool(self.runs_portcheck)
 
     def to_schema(self) -> dict:
         return {"present": self.present, "runs_tests": self.runs_tests, "files": sorted(self.files)}
@@ -342,6 +361,7 @@ class _Collector:
         self.installs: list[Evidence] = []
         self.lints: list[Evidence] = []
         self.configs: list[Evidence] = []
+        self.portchecks: list[Evidence] = []
         self.problems: list[Evidence] = []
         self._makefiles: dict[str, dict[str, MakeTarget] | None] = {}
 
@@ -397,13 +417,20 @@ class _Collector:
                     self.lints.append(command.evidence)
                 if installs_project(words):
                     self.installs.append(command.evidence)
+                if runs_portcheck(words):
+                    self.portchecks.append(command.evidence)
 
-    def add_lint_actions(self, path: str, text: str, documents: list[Any]) -> None:
+    def add_actions(self, path: str, text: str, documents: list[Any]) -> None:
+        """`uses:` steps running a linter or portcheck."""
         lines = text.splitlines()
         for document in documents:
             for action in _values_of(document, "uses"):
-                if _LINT_ACTIONS.search(action.split("@")[0]):
-                    self.lints.append(Evidence(path=path, line=locate_line(lines, action), excerpt=excerpt(action)))
+                name = action.split("@")[0]
+                found = Evidence(path=path, line=locate_line(lines, action), excerpt=excerpt(action))
+                if _LINT_ACTIONS.search(name):
+                    self.lints.append(found)
+                if _PORTCHECK_ACTION.search(name):
+                    self.portchecks.append(found)
 
 
 def _unique(items: list[Evidence]) -> tuple[Evidence, ...]:
@@ -422,7 +449,7 @@ def _read_ci_file(collector: _Collector, path: str, text: str) -> None:
         collector.problems.append(Evidence(path=path, excerpt=error))
         return
     collector.add(_commands_in_yaml(path, text, documents), _working_dirs(documents))
-    collector.add_lint_actions(path, text, documents)
+    collector.add_actions(path, text, documents)
 
 
 def detect_ci(repo: RepoView) -> CIFacts:
@@ -444,5 +471,6 @@ def detect_ci(repo: RepoView) -> CIFacts:
         install_commands=_unique(collector.installs),
         lint_commands=_unique(collector.lints),
         test_configs=_unique(collector.configs),
+        runs_portcheck=_unique(collector.portchecks),
         problems=tuple(collector.problems),
     )

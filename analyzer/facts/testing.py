@@ -4,19 +4,31 @@ A test file is `test_*.py`, `*_test.py`, any `.py` under a `tests/` or `test/` f
 defining a `unittest.TestCase` subclass. Counted with `ast` (nothing is imported or run): pytest-style
 `def test_*` functions at module level and in `Test*` classes (nested `Test*` classes too), and
 `test*` methods of TestCase subclasses. A parametrised test is one definition and counts once.
+
+Whether the tests exercise the project: every import in a test file (at any depth, relative ones
+resolved against the file's folder) is looked up among the repository's own non-test modules, named
+by their dotted path from the root, from a source root (`src/`, `lib/`) or from any folder below (for
+tests that put a folder on `sys.path`); a name a standard or well-known third-party package also uses
+counts only from the root or a source root. Size: non-blank, non-comment lines of test files against
+those of the other Python modules (notebooks excluded).
 """
 from __future__ import annotations
 
 import ast
 import posixpath
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..model import Evidence
 from ..repo import RepoView
 from ..sources import PythonModule, Sources
 from .common import excerpt
+from .import_names import IMPORT_DISTRIBUTIONS
 
 TEST_FOLDERS = frozenset({"tests", "test"})
+_SOURCE_ROOTS = frozenset({"src", "lib"})
+_TAKEN_NAMES = frozenset(sys.stdlib_module_names) | {name.split(".")[0].lower() for name in IMPORT_DISTRIBUTIONS}
 
 
 def is_test_path(path: str) -> bool:
@@ -100,10 +112,23 @@ class TestFacts:
 
     files: tuple[TestFile, ...]
     unparsable: tuple[Evidence, ...]
+    tested_modules: tuple[str, ...] = ()   # the project's own modules the test files import, sorted
+    test_lines: int = 0                    # non-blank, non-comment lines of test files
+    code_lines: int = 0                    # the same for the other Python modules
 
     @property
     def test_functions(self) -> int:
         return sum(f.count for f in self.files)
+
+    @property
+    def tests_project_code(self) -> bool:
+        """At least one test file imports the project's own code."""
+        return bool(self.tested_modules)
+
+    @property
+    def ratio(self) -> float | None:
+        """Test lines per line of other code; None when there is no other code."""
+        return self.test_lines / self.code_lines if self.code_lines else None
 
     @property
     def present(self) -> bool:
@@ -117,14 +142,79 @@ def _is_test_module(module: PythonModule) -> bool:
     return is_test_path(module.path) or (module.tree is not None and bool(_testcase_classes(module.tree)))
 
 
+def code_lines(text: str) -> int:
+    """Non-blank lines that are not `#` comments."""
+    return sum(1 for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))
+
+
+def project_module_names(paths: Iterable[str]) -> frozenset[str]:
+    """Dotted names under which the modules at `paths` (and their package folders) can be imported."""
+    names: set[str] = set()
+    for path in paths:
+        parts = path[:-3].split("/")
+        if parts[-1] == "__init__":
+            parts.pop()
+        for start in range(len(parts)):
+            if start and not (start == 1 and parts[0] in _SOURCE_ROOTS) and parts[start].lower() in _TAKEN_NAMES:
+                continue  # `utils/torch.py` is not what `import torch` finds
+            names.update(".".join(parts[start:end]) for end in range(start + 1, len(parts) + 1))
+    return frozenset(names)
+
+
+def _module_paths(path: str) -> Iterator[str]:
+    """`a/b/c.py` -> `a/b/c`, `a/b`, `a`: the module and the folders holding it, without suffix."""
+    parts = path[:-3].split("/")
+    for end in range(len(parts), 0, -1):
+        yield "/".join(parts[:end])
+
+
+def _imported_names(module: PythonModule, helpers: frozenset[str]) -> Iterator[str]:
+    """Absolute dotted names imported anywhere in `module` (`from a import b` gives `a.b`).
+
+    An absolute import of a test helper beside the test file (`import utils` finding `tests/utils.py`,
+    `helpers` being every module and folder name of the test files, by path) is left out.
+    """
+    folder = module.path.split("/")[:-1]
+    beside = "/".join(folder)
+    for node in ast.walk(module.tree) if module.tree is not None else ():
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names if posixpath.join(beside, a.name.split(".")[0]) not in helpers)
+        elif isinstance(node, ast.ImportFrom):
+            if not node.level and posixpath.join(beside, (node.module or "").split(".")[0]) in helpers:
+                continue
+            if node.level:
+                if node.level - 1 > len(folder):
+                    continue  # climbs above the repository root
+                base = folder[:len(folder) - node.level + 1] + (node.module.split(".") if node.module else [])
+            else:
+                base = (node.module or "").split(".")
+            prefix = ".".join(p for p in base if p)
+            for alias in node.names:
+                yield f"{prefix}.{alias.name}" if prefix and alias.name != "*" else prefix or alias.name
+
+
+def _resolve(name: str, known: frozenset[str]) -> str | None:
+    """The longest leading part of dotted `name` that is one of the `known` module names."""
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        if ".".join(parts[:end]) in known:
+            return ".".join(parts[:end])
+    return None
+
+
 def detect_tests(repo: RepoView, sources: Sources) -> TestFacts:
     """Test files and the number of test functions in them."""
     del repo  # the parsed modules carry everything needed
     files: list[TestFile] = []
     unparsable: list[Evidence] = []
+    test_modules: list[PythonModule] = []
+    others: list[PythonModule] = []
     for module in sources.python_modules:
-        if not _is_test_module(module):
-            continue
+        (test_modules if _is_test_module(module) else others).append(module)
+    known = project_module_names(m.path for m in others)
+    helpers = frozenset(path for m in test_modules for path in _module_paths(m.path))
+    tested = {found for m in test_modules for name in _imported_names(m, helpers) if (found := _resolve(name, known))}
+    for module in test_modules:
         if module.tree is None:
             unparsable.append(Evidence(path=module.path, excerpt=excerpt(module.error or "not parsable")))
             continue
@@ -135,4 +225,7 @@ def detect_tests(repo: RepoView, sources: Sources) -> TestFacts:
             files.append(TestFile(path=module.path, count=len(tests),
                                   evidence=Evidence(path=module.path, line=first.lineno,
                                                     excerpt=excerpt(f"{len(tests)} tests; {line_text}"))))
-    return TestFacts(files=tuple(sorted(files, key=lambda f: f.path)), unparsable=tuple(unparsable))
+    return TestFacts(files=tuple(sorted(files, key=lambda f: f.path)), unparsable=tuple(unparsable),
+                     tested_modules=tuple(sorted(tested)),
+                     test_lines=sum(code_lines(m.text) for m in test_modules),
+                     code_lines=sum(code_lines(m.text) for m in others))

@@ -1,0 +1,499 @@
+"""Workflow facts: how someone else would reproduce the project.
+
+* `environments`: Dockerfiles / Compose files, `.devcontainer/devcontainer.json`, conda
+  `environment*.yml`, Nix `flake.nix` / `shell.nix`.
+* `entry_points`: one-command ways to run it — Makefile / justfile targets named like train, reproduce,
+  all, pipeline, run, evaluate; `dvc.yaml` stages; `run_*.sh` / `reproduce.sh` / `train.sh` scripts;
+  `[project.scripts]` console scripts; an MLflow `MLproject`; nox sessions / invoke tasks with such names; a
+  `if __name__ == "__main__":` guard in a `train*` / `main*` / `run*` module that parses arguments.
+* `config_files`: hyperparameter config files (YAML/JSON/TOML under `config(s)/`, `conf/`, named
+  `*config*` / `params*` / `hparams*`; Python config modules with hyperparameter constants) that the
+  code reads: a reader (yaml / OmegaConf / hydra / json / toml) plus a mention of the file, its stem
+  or its folder in the code's strings or the README — or, for a Python config, an import of it.
+* `hardcoded_hyperparameters`: calls passing numeric literals as `lr=`, `epochs=`, `batch_size=`, …
+* `data_access`: `*.dvc` files and `dvc.yaml` data deps, download scripts / functions, data-fetching
+  calls (`requests.get`, `gdown`, `datasets.load_dataset`, `download=True`, sklearn `fetch_*`, …)
+  and README links to dataset hosts (Kaggle, UCI, Zenodo, Hugging Face datasets, figshare, …).
+
+Every field is sorted by path and line, deduplicated, and capped at 10 entries.
+"""
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+import tomllib
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ..model import Evidence
+from ..repo import RepoView
+from ..sources import Sources
+from .common import excerpt
+from .files import detect_docker
+from .pycode import (
+    CodeUnit,
+    by_path,
+    code_units,
+    dotted_name,
+    import_aliases,
+    qualified_name,
+)
+from .readme import ReadmeSource
+from .testing import is_test_path
+from .yamlsafe import try_load_yaml
+
+MAX_PER_FIELD = 10
+MAX_TEXT_BYTES = 512 * 1024
+
+_CONDA = re.compile(r"(?:environment|conda)[\w.-]*\.ya?ml", re.IGNORECASE)
+_NIX = frozenset({"flake.nix", "shell.nix"})
+_MAKEFILES = frozenset({"makefile", "gnumakefile"})
+_MAKE_TARGET = re.compile(r"^([A-Za-z0-9][\w.-]*(?:[ \t]+[A-Za-z0-9][\w.-]*)*)[ \t]*::?(?![=])")
+_JUST_RECIPE = re.compile(r"^@?([A-Za-z0-9][\w-]*)[^:=\n]*:(?![=])")
+_RUN_WORDS = frozenset({"train", "training", "reproduce", "repro", "pipeline", "run", "evaluate", "eval",
+                        "experiment", "experiments"})
+_NOT_RUN_WORDS = frozenset({"test", "tests", "lint", "format", "docs", "clean", "install", "setup", "check",
+                            "style", "typecheck", "docker", "build", "coverage", "precommit", "pre"})
+_RUN_SCRIPT = re.compile(r"(?:run|reproduce|repro|train)(?:[_-][\w-]*)?\.sh", re.IGNORECASE)
+_MAIN_MODULE = re.compile(r"(?:train|main|run)\w*\.py")
+_ARG_PARSERS = frozenset({"argparse", "click", "typer", "hydra", "fire", "absl", "jsonargparse"})
+
+_CONFIG_FOLDERS = frozenset({"config", "configs", "conf", "cfg", "configuration", "hparams", "params", "hyp",
+                             "hyps"})
+_CONFIG_NAME = re.compile(r"(?:.*[_.-])?(?:config|configs|conf|cfg|params|hparams|hyperparams|"
+                          r"hyperparameters?|hyps?)(?:[_.-].*)?", re.IGNORECASE)
+_CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
+_NOT_CONFIG = frozenset({"pyproject.toml", "package.json", "package-lock.json", "tsconfig.json",
+                         "dvc.yaml", "dvc.lock", "mkdocs.yml", "codecov.yml", "environment.yml",
+                         "environment.yaml", "jsconfig.json", "renovate.json", "pixi.toml"})
+_PY_CONFIG_NAMES = frozenset({"config.py", "configs.py", "settings.py", "hparams.py", "params.py",
+                              "hyperparameters.py", "cfg.py", "conf.py"})
+_HYPER = re.compile(r"(?:^|_)(?:lr|learning_rate|epochs?|num_epochs|n_epochs|batch_size|max_depth|"
+                    r"n_estimators|dropout|weight_decay|momentum|hidden_(?:size|dim)|num_layers|n_layers?|"
+                    r"max_iters?|warmup\w*|gamma|num_leaves|min_samples_\w+|block_size|n_embd|n_head)(?:$|_)",
+                    re.IGNORECASE)
+_CONFIG_READERS = ("yaml.safe_load", "yaml.load", "yaml.full_load", "yaml.unsafe_load", "json.load",
+                   "json.loads", "tomllib.load", "toml.load", "omegaconf.OmegaConf", "hydra.main",
+                   "hydra.compose", "hydra.initialize", "ruamel.yaml", "yaml.safe_load_all",
+                   "dvc.api.params_show", "configparser")
+
+_HYPER_KEYWORDS = frozenset({"lr", "learning_rate", "n_estimators", "max_depth", "epochs", "num_epochs",
+                             "n_epochs", "nb_epoch", "batch_size", "weight_decay", "momentum",
+                             "min_samples_split", "min_samples_leaf", "num_leaves"})
+
+_DOWNLOAD_FILE = re.compile(r"(?:download|get_data|fetch_data|get_dataset|fetch_dataset)\w*\.(?:py|sh)",
+                            re.IGNORECASE)
+_NOT_DATA = re.compile(r"weight|model|checkpoint|ckpt", re.IGNORECASE)
+# Generic fetches (`requests.get`, `urlopen`) count only when the file or the URL speaks of data.
+_GENERIC_FETCHES = frozenset({"requests.get", "urllib.request.urlopen"})
+_DATAISH = re.compile(r"data|download|\.(?:zip|csv|tgz|tar|gz|parquet|txt)\b", re.IGNORECASE)
+_DOWNLOAD_CALLS = ("requests.get", "urllib.request.urlretrieve", "urllib.request.urlopen", "wget.download",
+                   "gdown.download", "gdown.download_folder", "datasets.load_dataset",
+                   "tensorflow_datasets.load", "keras.utils.get_file", "tensorflow.keras.utils.get_file",
+                   "torch.hub.download_url_to_file", "torchvision.datasets.utils.download_url",
+                   "opendatasets.download", "openml.datasets.get_dataset", "kagglehub.dataset_download")
+_DOWNLOAD_PREFIXES = ("kaggle.", "sklearn.datasets.fetch_", "sklearn.datasets.load_")
+_URL_READERS = frozenset({"read_csv", "read_parquet", "read_json", "read_excel", "read_table"})
+_DATA_HOSTS = ("kaggle.com", "archive.ics.uci.edu", "zenodo.org", "figshare.com", "openml.org",
+               "physionet.org", "data.world", "datadryad.org", "dataverse.harvard.edu",
+               "cs.toronto.edu/~kriz/cifar", "image-net.org", "yann.lecun.com/exdb/mnist")
+_KAGGLE_NOT_DATA = ("/models", "/code", "/static", "/docs", "/learn", "/account", "/discussions")  # notebooks, badges
+_CODE_DEP_SUFFIXES = (".py", ".sh", ".ipynb", ".r", ".jl", ".yaml", ".yml", ".toml", ".cfg")
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkflowFacts:
+    """Evidence for each way someone else could set up, run, configure and feed the project."""
+
+    environments: tuple[Evidence, ...]
+    entry_points: tuple[Evidence, ...]
+    config_files: tuple[Evidence, ...]
+    hardcoded_hyperparameters: tuple[Evidence, ...]
+    data_access: tuple[Evidence, ...]
+
+    @property
+    def has_environment(self) -> bool:
+        return bool(self.environments)
+
+    @property
+    def has_entry_point(self) -> bool:
+        return bool(self.entry_points)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.config_files)
+
+    @property
+    def has_data_access(self) -> bool:
+        return bool(self.data_access)
+
+
+def _finish(found: list[Evidence]) -> tuple[Evidence, ...]:
+    """Deduplicated, sorted by (path, line), at most `MAX_PER_FIELD`."""
+    unique = {(e.path, e.line or 0, e.excerpt or ""): e for e in found}
+    return tuple(unique[key] for key in sorted(unique))[:MAX_PER_FIELD]
+
+
+def _read(repo: RepoView, path: str) -> str | None:
+    return repo.read_text(path, max_bytes=MAX_TEXT_BYTES)
+
+
+def _line_of(text: str, pattern: re.Pattern[str]) -> tuple[int, str] | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.search(line):
+            return number, line
+    return None
+
+
+def _at(path: str, text: str, pattern: re.Pattern[str]) -> Evidence:
+    """Evidence for the first line of `text` matching `pattern`, else for the file."""
+    hit = _line_of(text, pattern)
+    return Evidence(path=path, line=hit[0], excerpt=excerpt(hit[1])) if hit else Evidence(path=path)
+
+
+def _is_run_name(name: str) -> bool:
+    """A target name like `train`, `run-pipeline`, `reproduce_all` or `all` (not `run-tests`)."""
+    words = [w for w in re.split(r"[-_.:/]+", name.lower()) if w]
+    if words == ["all"]:
+        return True
+    return bool(words) and any(w in _RUN_WORDS for w in words) and not any(w in _NOT_RUN_WORDS for w in words)
+
+
+# --- environments -------------------------------------------------------------------------------------
+
+
+def _environments(repo: RepoView) -> list[Evidence]:
+    found = list(detect_docker(repo))
+    for f in repo.files:
+        name = posixpath.basename(f.path)
+        if (f.path in (".devcontainer/devcontainer.json", ".devcontainer.json") or _CONDA.fullmatch(name)
+                or name in _NIX):
+            found.append(Evidence(path=f.path))
+    return found
+
+
+# --- entry points -------------------------------------------------------------------------------------
+
+
+def _make_targets(path: str, text: str, pattern: re.Pattern[str]) -> list[Evidence]:
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = pattern.match(line)
+        if match and any(_is_run_name(name) for name in match.group(1).split()):
+            found.append(Evidence(path=path, line=number, excerpt=excerpt(line)))
+    return found
+
+
+def _dvc_stages(path: str, text: str) -> tuple[list[Evidence], list[Evidence]]:
+    """(stage evidence, data-dependency evidence) of a `dvc.yaml`; nothing when malformed."""
+    documents, _problem = try_load_yaml(text)
+    stages = documents[0].get("stages") if documents and isinstance(documents[0], dict) else None
+    if not isinstance(stages, dict):
+        return [], []
+    entries, deps = [], []
+    for name, stage in stages.items():
+        if not isinstance(stage, dict):
+            continue
+        entries.append(_at(path, text, re.compile(rf"^\s+{re.escape(str(name))}\s*:")))
+        for dep in stage.get("deps") or []:
+            if isinstance(dep, str) and not dep.lower().endswith(_CODE_DEP_SUFFIXES):
+                deps.append(_at(path, text, re.compile(rf"-\s*{re.escape(dep)}\s*$")))
+    return entries, deps
+
+
+def _console_scripts(path: str, text: str) -> list[Evidence]:
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError):
+        return []
+    project = data.get("project")
+    poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
+    tables = [t.get("scripts") for t in (project, poetry) if isinstance(t, dict)]
+    found = []
+    for table in tables:
+        if isinstance(table, dict):
+            for name in table:
+                found.append(_at(path, text, re.compile(rf"""^\s*["']?{re.escape(str(name))}["']?\s*=""")))
+    return found
+
+
+def _decorated_tasks(unit: CodeUnit) -> list[Evidence]:
+    """nox sessions / invoke tasks whose function name reads like a run target."""
+    found = []
+    for node in unit.tree.body:
+        if isinstance(node, ast.FunctionDef) and node.decorator_list and _is_run_name(node.name):
+            names = [dotted_name(d.func if isinstance(d, ast.Call) else d) or "" for d in node.decorator_list]
+            if any(n.rsplit(".", 1)[-1] in ("session", "task") for n in names):
+                found.append(unit.evidence(node.lineno))
+    return found
+
+
+def _main_guard(unit: CodeUnit) -> Evidence | None:
+    """The `if __name__ == "__main__":` line of a module that parses command-line arguments."""
+    imported = {origin.split(".")[0] for origin in import_aliases([unit.tree]).values()}
+    if not imported & _ARG_PARSERS:
+        return None
+    for node in unit.tree.body:
+        if (isinstance(node, ast.If) and isinstance(node.test, ast.Compare)
+                and isinstance(node.test.left, ast.Name) and node.test.left.id == "__name__"
+                and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in node.test.comparators)):
+            return unit.evidence(node.lineno)
+    return None
+
+
+def _entry_points(repo: RepoView, units: list[CodeUnit]) -> tuple[list[Evidence], list[Evidence]]:
+    """(entry points, dvc data deps)."""
+    found, dvc_deps = [], []
+    for f in repo.files:
+        name = posixpath.basename(f.path)
+        lower = name.lower()
+        if _RUN_SCRIPT.fullmatch(name):
+            found.append(Evidence(path=f.path))
+            continue
+        if lower not in _MAKEFILES and lower not in ("justfile", "dvc.yaml", "pyproject.toml", "mlproject"):
+            continue
+        text = _read(repo, f.path)
+        if text is None:
+            continue
+        if lower in _MAKEFILES:
+            found += _make_targets(f.path, text, _MAKE_TARGET)
+        elif lower == "justfile":
+            found += _make_targets(f.path, text, _JUST_RECIPE)
+        elif lower == "mlproject":  # an MLflow project: `mlflow run .`
+            found.append(_at(f.path, text, re.compile(r"^entry_points\s*:")))
+        elif lower == "dvc.yaml":
+            stages, deps = _dvc_stages(f.path, text)
+            found += stages
+            dvc_deps += deps
+        else:
+            found += _console_scripts(f.path, text)
+    for unit in units:
+        if unit.cell is not None or is_test_path(unit.path):
+            continue
+        name = posixpath.basename(unit.path)
+        if name in ("noxfile.py", "tasks.py"):
+            found += _decorated_tasks(unit)
+        elif _MAIN_MODULE.fullmatch(name) and (guard := _main_guard(unit)) is not None:
+            found.append(guard)
+    return found, dvc_deps
+
+
+# --- configuration ------------------------------------------------------------------------------------
+
+
+def _strings(units: list[CodeUnit]) -> set[str]:
+    """String constants of the code, split into path pieces: whole strings, segments, stems."""
+    tokens: set[str] = set()
+    for unit in units:
+        for node in ast.walk(unit.tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 300:
+                _add_path_tokens(tokens, node.value)
+    return tokens
+
+
+def _add_path_tokens(tokens: set[str], text: str) -> None:
+    for piece in re.split(r"[\s\"'`=,()\[\]]+", text):
+        piece = piece.strip("./\\")
+        if not piece:
+            continue
+        tokens.add(piece)
+        for segment in re.split(r"[/\\]+", piece):
+            if segment and segment not in (".", ".."):
+                tokens.add(segment)
+                tokens.add(posixpath.splitext(segment)[0])
+
+
+def _reads_config(units: list[CodeUnit]) -> bool:
+    """Whether any code calls or decorates with a config reader (yaml, json, OmegaConf, hydra, …)."""
+    for group in by_path(units).values():
+        aliases = import_aliases([u.tree for u in group])
+        for unit in group:
+            for node in ast.walk(unit.tree):
+                if isinstance(node, (ast.Call, ast.Attribute)):
+                    target = node.func if isinstance(node, ast.Call) else node
+                    name = qualified_name(target, aliases) or ""
+                    if name.startswith(_CONFIG_READERS):
+                        return True
+    return False
+
+
+def _is_config_data_file(path: str) -> bool:
+    parts = path.split("/")
+    name = parts[-1]
+    if (not name.lower().endswith(_CONFIG_SUFFIXES) or name.lower() in _NOT_CONFIG
+            or any(p.startswith(".") for p in parts) or _CONDA.fullmatch(name)):
+        return False
+    return (any(p.lower() in _CONFIG_FOLDERS for p in parts[:-1])
+            or bool(_CONFIG_NAME.fullmatch(posixpath.splitext(name)[0])))
+
+
+def _mentioned(path: str, tokens: set[str]) -> bool:
+    parts = path.split("/")
+    stem = posixpath.splitext(parts[-1])[0]
+    return (path in tokens or parts[-1] in tokens or stem in tokens
+            or any(p in tokens for p in parts[:-1] if p.lower() in _CONFIG_FOLDERS))
+
+
+def _hyper_constant(unit: CodeUnit, upper_only: bool) -> int | None:
+    """Line of the first module-level numeric assignment to a hyperparameter-named variable."""
+    for node in unit.tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, ast.AnnAssign) and node.value is not None else [])
+        value = getattr(node, "value", None)
+        if isinstance(value, ast.UnaryOp):
+            value = value.operand
+        numeric = isinstance(value, ast.Constant) and type(value.value) in (int, float)
+        for target in targets:
+            if (numeric and isinstance(target, ast.Name) and _HYPER.search(target.id)
+                    and (target.id.isupper() or not upper_only)):
+                return node.lineno
+    return None
+
+
+def _imported_modules(units: list[CodeUnit]) -> set[str]:
+    """Last parts of every imported module name (`from .config import X` gives `config`)."""
+    names: set[str] = set()
+    for unit in units:
+        for node in ast.walk(unit.tree):
+            if isinstance(node, ast.Import):
+                names.update(a.name.rsplit(".", 1)[-1] for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.module:
+                    names.add(node.module.rsplit(".", 1)[-1])
+                names.update(a.name for a in node.names)  # `from . import config`
+    return names
+
+
+def _config_files(repo: RepoView, units: list[CodeUnit], readme_text: str) -> list[Evidence]:
+    tokens = _strings(units)
+    _add_path_tokens(tokens, readme_text)
+    found = []
+    if _reads_config(units):
+        found += [Evidence(path=f.path) for f in repo.files
+                  if _is_config_data_file(f.path) and _mentioned(f.path, tokens)]
+    imported = _imported_modules(units)
+    for unit in units:
+        if unit.cell is not None or is_test_path(unit.path):
+            continue
+        in_folder = any(p.lower() in _CONFIG_FOLDERS for p in unit.path.split("/")[:-1])
+        name = posixpath.basename(unit.path)
+        if name not in _PY_CONFIG_NAMES and not in_folder:
+            continue
+        line = _hyper_constant(unit, upper_only=not in_folder)
+        stem = name[:-3]
+        if line is not None and (stem in imported or _mentioned(unit.path, tokens)):
+            found.append(unit.evidence(line))
+    return found
+
+
+# --- hard-coded hyperparameters -------------------------------------------------------------------------
+
+
+def _numeric(value: ast.AST) -> bool:
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub):
+        value = value.operand
+    return isinstance(value, ast.Constant) and type(value.value) in (int, float)
+
+
+def _hardcoded(units: list[CodeUnit]) -> list[Evidence]:
+    found = []
+    for unit in units:
+        if is_test_path(unit.path):
+            continue
+        for node in ast.walk(unit.tree):
+            if isinstance(node, ast.Call):
+                for keyword in node.keywords:
+                    if keyword.arg in _HYPER_KEYWORDS and _numeric(keyword.value):
+                        found.append(unit.evidence(keyword.value.lineno))
+    return found
+
+
+# --- data access -------------------------------------------------------------------------------------
+
+
+def _fetches_data(call: ast.Call, aliases: dict[str, str], path: str) -> bool:
+    if any(k.arg == "download" and isinstance(k.value, ast.Constant) and k.value.value is True
+           for k in call.keywords):
+        return True
+    name = qualified_name(call.func, aliases) or ""
+    if name in _GENERIC_FETCHES:
+        return bool(_DATAISH.search(path) or (call.args and _DATAISH.search(_source(call.args[0]))))
+    if name in _DOWNLOAD_CALLS or name.startswith(_DOWNLOAD_PREFIXES):
+        return True
+    if ".datasets." in name and name.endswith(".load_data"):  # keras.datasets.mnist.load_data
+        return True
+    short = (dotted_name(call.func) or "").rsplit(".", 1)[-1]
+    first = call.args[0] if call.args else None
+    return (short in _URL_READERS and isinstance(first, ast.Constant) and isinstance(first.value, str)
+            and first.value.startswith(("http://", "https://")))
+
+
+def _source(node: ast.AST) -> str:
+    try:
+        return ast.unparse(node)
+    except (RecursionError, ValueError):
+        return ""
+
+
+def _code_data_access(units: list[CodeUnit]) -> list[Evidence]:
+    found = []
+    for group in by_path(units).values():
+        if is_test_path(group[0].path):
+            continue
+        aliases = import_aliases([u.tree for u in group])
+        for unit in group:
+            for node in ast.walk(unit.tree):
+                download_def = isinstance(node, ast.FunctionDef) and node.name.lower().startswith("download")
+                if download_def or (isinstance(node, ast.Call) and _fetches_data(node, aliases, unit.path)):
+                    found.append(unit.evidence(node.lineno))
+    return found
+
+
+def _is_data_link(target: str) -> bool:
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return False
+    host = (parts.hostname or "").removeprefix("www.")
+    where = host + parts.path
+    if host == "huggingface.co":
+        return parts.path.startswith("/datasets/")
+    if host.endswith("kaggle.com"):
+        return parts.path.strip("/") != "" and not parts.path.startswith(_KAGGLE_NOT_DATA)
+    return any(where == h or where.startswith(h + "/") or host.endswith("." + h) for h in _DATA_HOSTS)
+
+
+def _readme_data_links(readme_source: ReadmeSource | None) -> list[Evidence]:
+    doc = readme_source.document if readme_source else None
+    if doc is None:
+        return []
+    return [Evidence(path=readme_source.path, line=ref.line, excerpt=excerpt(doc.line_text(ref.line)) or None)
+            for ref in doc.refs if not ref.image and _is_data_link(ref.target)]
+
+
+def _is_download_file(name: str) -> bool:
+    """`download_data.py`, `get_data.sh`, … — not `download_weights.sh` (models are not data)."""
+    return bool(_DOWNLOAD_FILE.fullmatch(name)) and not _NOT_DATA.search(name)
+
+
+def _data_access(repo: RepoView, units: list[CodeUnit], readme_source: ReadmeSource | None,
+                 dvc_deps: list[Evidence]) -> list[Evidence]:
+    files = [Evidence(path=f.path) for f in repo.files
+             if f.path.endswith(".dvc") or _is_download_file(posixpath.basename(f.path))]
+    return files + dvc_deps + _code_data_access(units) + _readme_data_links(readme_source)
+
+
+def detect_workflow(repo: RepoView, sources: Sources, readme_source: ReadmeSource | None) -> WorkflowFacts:
+    """Environments, entry points, read configs, hard-coded hyperparameters and data access."""
+    units = code_units(sources)
+    entry_points, dvc_deps = _entry_points(repo, units)
+    doc = readme_source.document if readme_source else None
+    readme_text = "\n".join(doc.lines) if doc is not None else ""
+    return WorkflowFacts(
+        environments=_finish(_environments(repo)),
+        entry_points=_finish(entry_points),
+        config_files=_finish(_config_files(repo, units, readme_text)),
+        hardcoded_hyperparameters=_finish(_hardcoded(units)),
+        data_access=_finish(_data_access(repo, units, readme_source, dvc_deps)),
+    )
