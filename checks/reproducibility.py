@@ -197,7 +197,11 @@ def ci_present(ci: CIFacts) -> Outcome:
     Example: a workflow with `actions/setup-python`, `pip install -r requirements.txt`, `pytest`.
     """
     if ci.present:
-        return Outcome.passed(f"CI configured in {', '.join(sorted(ci.files)[:3])}",
+        does = [what for what, yes in (("installs the project", ci.installs_project),
+                                       ("runs a linter", ci.runs_linter),
+                                       ("runs portcheck", ci.runs_portcheck_check)) if yes]
+        return Outcome.passed(f"CI configured in {', '.join(sorted(ci.files)[:3])}"
+                              + (f"; it {', '.join(does)}" if does else ""),
                               evidence=cap(Evidence(path=f) for f in sorted(ci.files)))
     return Outcome.failed(
         "no CI configuration",
