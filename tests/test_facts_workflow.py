@@ -115,3 +115,78 @@ def test_empty_repository_has_nothing(tmp_path):
     facts = scan(tmp_path, {"README.md": "# Nothing\n"})
     assert not (facts.has_environment or facts.has_entry_point or facts.configured or facts.has_data_access)
     assert facts.hardcoded_hyperparameters == ()
+
+
+def notebook(*cells: str) -> str:
+    import nbformat
+
+    return nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]))
+
+
+def test_dataset_links_in_sub_folder_readmes_are_read(tmp_path):
+    facts = scan(tmp_path, {"README.md": "# Portfolio\n\nSee the projects.\n",
+                            "churn/README.md": "# Churn\n\n- **Source:** [Kaggle](https://www.kaggle.com/blastchar/telco)\n",
+                            "node_modules/pkg/README.md": "[d](https://www.kaggle.com/datasets/u/x)\n",
+                            "docs/guide.md": "[d](https://www.kaggle.com/datasets/u/y)\n"})
+    assert where(facts.data_access) == [("churn/README.md", 3)]
+
+
+def test_other_readmes_are_bounded_shallowest_first(tmp_path):
+    files = {f"p{i:02}/README.md": "[d](https://zenodo.org/records/1)\n" for i in range(25)}
+    files["a/b/c/README.md"] = "[d](https://zenodo.org/records/2)\n"
+    facts = scan(tmp_path, {"README.md": "# Many\n", **files})
+    assert len(facts.data_access) == 10
+    assert all(e.path.count("/") == 1 for e in facts.data_access)
+
+
+def test_notebook_shell_lines_fetching_data_count_but_weights_and_api_calls_do_not(tmp_path):
+    facts = scan(tmp_path, {"explore.ipynb": notebook(
+        "!pip install gdown\n!wget https://yolo.example/releases/yolov5s.pt",
+        "!kaggle datasets download -d blastchar/telco-customer-churn",
+        "import pandas as pd\n!curl https://api.example.com/health",
+        "!curl -L -o train.csv https://example.org/files/train.csv",
+        "!gdown --id 1AbCdEf -O data.zip",
+        "%%bash\nwget -q https://example.org/data/corpus.tar.gz")})
+    assert where(facts.data_access) == [("explore.ipynb", 2), ("explore.ipynb", 4), ("explore.ipynb", 5),
+                                        ("explore.ipynb", 6)]
+    assert "kaggle datasets download" in facts.data_access[0].excerpt
+
+
+def test_readme_code_blocks_with_data_commands_count_but_installers_do_not(tmp_path):
+    facts = scan(tmp_path, {"README.md": "# P\n\n```bash\nwget https://repo.anaconda.com/miniconda/Miniconda3.sh\n"
+                                         "pip install -r requirements.txt\ndvc pull\n"
+                                         "wget https://example.org/data/train.parquet\n```\n\n"
+                                         "```bash\ncurl http://localhost:8000/health\n```\n"})
+    assert where(facts.data_access) == [("README.md", 6), ("README.md", 7)]
+
+
+def test_dataset_url_in_module_constant_passed_to_a_reader_is_resolved(tmp_path):
+    facts = scan(tmp_path, {
+        "load.py": "import pandas as pd\nURL = 'https://example.org/titanic-train.csv'\nLOCAL = 'data/x.csv'\n"
+                   "df = pd.read_csv(URL)\nlocal = pd.read_csv(LOCAL)\n",
+        "ambiguous.py": "import pandas as pd\nU = 'https://example.org/a.csv'\nU = other()\npd.read_csv(U)\n",
+        "nb.ipynb": notebook("DATASET_LOC = 'https://example.org/datasets/dataset.csv'", "import ray",
+                             "ds = ray.data.read_csv(DATASET_LOC)"),
+    })
+    assert where(facts.data_access) == [("load.py", 4), ("nb.ipynb", 3)]
+
+
+def test_thumbnails_page_fetches_and_weight_downloaders_are_not_data_access(tmp_path):
+    facts = scan(tmp_path, {
+        "generate/pages.py": "import requests\ndef download_thumbnail(video, folder):\n"
+                             "    r = requests.get(f'https://img.youtube.com/vi/{video}/0.jpg')\n"
+                             "page = requests.get(page_url)\n",
+        "utils/downloads.py": "import torch, urllib.request\ndef download_one(url, f):\n"
+                              "    torch.hub.download_url_to_file(url, f)\n"
+                              "def is_url(url):\n    return urllib.request.urlopen(url).getcode() == 200\n",
+        "weights.py": "import torch\ntorch.hub.download_url_to_file('https://x.org/releases/download/v1/yolov5s.pt', 'w.pt')\n",
+        "tutorial.py": "import torch\ntorch.hub.download_url_to_file('https://x.org/assets/coco2017val.zip', 'tmp.zip')\n",
+        "mnist.py": "class MNIST:\n    def download(self):\n        '''Download the MNIST data.'''\n        pass\n"
+                    "def download_dataset(name):\n    pass\n",
+        "figures.py": "import os, urllib.request\nFILENAME = 'california.png'\n"
+                      "urllib.request.urlretrieve(url, os.path.join(images_path, FILENAME))\n",
+        "data/prepare.py": "import requests\ntext = requests.get(src).text\n",
+        "data/scripts/get_coco.sh": "curl -L $url -o coco.zip\n",
+    })
+    assert where(facts.data_access) == [("data/prepare.py", 2), ("data/scripts/get_coco.sh", None),
+                                        ("mnist.py", 2), ("mnist.py", 5), ("tutorial.py", 2)]

@@ -11,9 +11,14 @@
   code reads: a reader (yaml / OmegaConf / hydra / json / toml) plus a mention of the file, its stem
   or its folder in the code's strings or the README — or, for a Python config, an import of it.
 * `hardcoded_hyperparameters`: calls passing numeric literals as `lr=`, `epochs=`, `batch_size=`, …
-* `data_access`: `*.dvc` files and `dvc.yaml` data deps, download scripts / functions, data-fetching
-  calls (`requests.get`, `gdown`, `datasets.load_dataset`, `download=True`, sklearn `fetch_*`, …)
-  and README links to dataset hosts (Kaggle, UCI, Zenodo, Hugging Face datasets, figshare, …).
+* `data_access`: `*.dvc` files and `dvc.yaml` data deps, download scripts, `download*` functions whose
+  name, file or URLs speak of data, data-fetching calls (`gdown`, `datasets.load_dataset`,
+  `download=True`, sklearn `fetch_*`, `pd.read_csv("https://…")` — a URL held in a module-level string
+  constant is resolved; `requests.get` / `urlopen` / torch hub downloads only to a data-looking URL or
+  target, never weights or page images), notebook shell lines (`!wget`, `!gdown`, `!kaggle datasets
+  download`, `!curl -O` to data, `dvc pull`), and in the root README and up to 20 other `README.md`
+  files links to dataset hosts (Kaggle, UCI, Zenodo, Hugging Face datasets, figshare, …) and such
+  commands in code blocks.
 
 Every field is sorted by path and line, deduplicated, and capped at 10 entries.
 """
@@ -40,6 +45,7 @@ from .pycode import (
     qualified_name,
 )
 from .readme import ReadmeSource
+from .readme_document import Document, parse_readme
 from .testing import is_test_path
 from .yamlsafe import try_load_yaml
 
@@ -85,20 +91,36 @@ _HYPER_KEYWORDS = frozenset({"lr", "learning_rate", "n_estimators", "max_depth",
 _DOWNLOAD_FILE = re.compile(r"(?:download|get_data|fetch_data|get_dataset|fetch_dataset)\w*\.(?:py|sh)",
                             re.IGNORECASE)
 _NOT_DATA = re.compile(r"weight|model|checkpoint|ckpt", re.IGNORECASE)
-# Generic fetches (`requests.get`, `urlopen`) count only when the file or the URL speaks of data.
-_GENERIC_FETCHES = frozenset({"requests.get", "urllib.request.urlopen"})
-_DATAISH = re.compile(r"data|download|\.(?:zip|csv|tgz|tar|gz|parquet|txt)\b", re.IGNORECASE)
-_DOWNLOAD_CALLS = ("requests.get", "urllib.request.urlretrieve", "urllib.request.urlopen", "wget.download",
-                   "gdown.download", "gdown.download_folder", "datasets.load_dataset",
-                   "tensorflow_datasets.load", "keras.utils.get_file", "tensorflow.keras.utils.get_file",
-                   "torch.hub.download_url_to_file", "torchvision.datasets.utils.download_url",
-                   "opendatasets.download", "openml.datasets.get_dataset", "kagglehub.dataset_download")
+_FETCH_SCRIPT = re.compile(r"(?:get|download|fetch)_\w+\.(?:sh|py)", re.IGNORECASE)  # under a data folder
+# Words and suffixes that say a URL, target path or function name is about data ...
+_DATA_WORDS = re.compile(r"data|corpus|csv|parquet|\.(?:zip|tgz|tar|gz|bz2|xz|7z|jsonl|npz|arff|xlsx?)\b",
+                         re.IGNORECASE)
+# ... and those that say it is about weights, page images, thumbnails or fonts (never data).
+_NOT_DATA_TARGET = re.compile(r"weight|checkpoint|ckpt|thumbnail|favicon|font|\.(?:pth?|onnx|h5|safetensors|"
+                              r"ttf|jpe?g|png|gif|svg|webp)\b|api\.github\.com|/releases/download/v\d.*\.pt",
+                              re.IGNORECASE)
+_DATA_PATH = re.compile(r"(?:^|/)(?:data|datasets?)(?:/|_|\.py)|_data\.py$|prepare\w*\.py$", re.IGNORECASE)
+# Generic fetches (`requests.get`, `urlopen`, torch hub's file download) count only when the URL / target
+# or the file speaks of data; general file downloaders count unless they fetch weights or images.
+_GENERIC_FETCHES = frozenset({"requests.get", "urllib.request.urlopen", "torch.hub.download_url_to_file"})
+_FILE_DOWNLOADERS = frozenset({"urllib.request.urlretrieve", "wget.download", "gdown.download",
+                               "gdown.download_folder", "keras.utils.get_file", "tensorflow.keras.utils.get_file",
+                               "torchvision.datasets.utils.download_url"})
+_DOWNLOAD_CALLS = ("datasets.load_dataset", "tensorflow_datasets.load", "opendatasets.download",
+                   "openml.datasets.get_dataset", "kagglehub.dataset_download")
 _DOWNLOAD_PREFIXES = ("kaggle.", "sklearn.datasets.fetch_", "sklearn.datasets.load_")
 _URL_READERS = frozenset({"read_csv", "read_parquet", "read_json", "read_excel", "read_table"})
+_SHELL_FETCH = re.compile(r"(?:^|[\s!;&|(])(wget|curl|gdown)\s+\S|(?:^|[\s!;&|(])(kaggle)\s+(?:datasets|competitions)"
+                          r"\s+download\b|(?:^|[\s!;&|(])(dvc)\s+pull\b", re.IGNORECASE)
 _DATA_HOSTS = ("kaggle.com", "archive.ics.uci.edu", "zenodo.org", "figshare.com", "openml.org",
                "physionet.org", "data.world", "datadryad.org", "dataverse.harvard.edu",
-               "cs.toronto.edu/~kriz/cifar", "image-net.org", "yann.lecun.com/exdb/mnist")
+               "cs.toronto.edu/~kriz/cifar", "image-net.org", "yann.lecun.com/exdb/mnist", "cocodataset.org")
 _KAGGLE_NOT_DATA = ("/models", "/code", "/static", "/docs", "/learn", "/account", "/discussions")  # notebooks, badges
+MAX_OTHER_READMES = 20
+_INSTALLER = re.compile(r"\.(?:sh|exe|deb|rpm|dmg|msi|whl|pkg)\b|conda|get-pip|install", re.IGNORECASE)
+_CURL_SAVES = re.compile(r"\s-[A-Za-z]*[oO]\b|\s--output\b|\s--remote-name\b|>")
+_HELPER_FOLDERS = frozenset({"utils", "util", "helpers", "lib", "common"})
+_VENDORED = frozenset({"node_modules", "site-packages", "venv", "vendor", "third_party", "external"})
 _CODE_DEP_SUFFIXES = (".py", ".sh", ".ipynb", ".r", ".jl", ".yaml", ".yml", ".toml", ".cfg")
 
 
@@ -412,21 +434,56 @@ def _hardcoded(units: list[CodeUnit]) -> list[Evidence]:
 # --- data access -------------------------------------------------------------------------------------
 
 
-def _fetches_data(call: ast.Call, aliases: dict[str, str], path: str) -> bool:
+def _says_data(text: str) -> bool:
+    """Whether a URL, path or name speaks of data (not of weights, images for pages or fonts)."""
+    return bool(_DATA_WORDS.search(text)) and not _NOT_DATA_TARGET.search(text)
+
+
+def _module_strings(group: list[CodeUnit]) -> dict[str, str]:
+    """Module-level `NAME = "text"` constants of one file (a notebook's cells share one namespace);
+    a name bound to different strings, or to anything else, is left out."""
+    values: dict[str, str | None] = {}
+    for unit in group:
+        for node in unit.tree.body:
+            targets = node.targets if isinstance(node, ast.Assign) else (
+                [node.target] if isinstance(node, ast.AnnAssign) and node.value is not None else [])
+            value = getattr(node, "value", None)
+            text = value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    known = values.get(target.id, text)
+                    values[target.id] = text if known == text else None
+    return {name: text for name, text in values.items() if text is not None}
+
+
+def _arg_text(node: ast.AST, constants: dict[str, str]) -> str:
+    """An argument's source, or its string value; names of module-level string constants in it are resolved
+    (`os.path.join(images_path, FILENAME)` also reads as the values of both)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name) and node.id in constants:
+        return constants[node.id]
+    values = [constants[n.id] for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in constants]
+    return " ".join([_source(node), *values])
+
+
+def _fetches_data(call: ast.Call, aliases: dict[str, str], path: str, constants: dict[str, str]) -> bool:
     if any(k.arg == "download" and isinstance(k.value, ast.Constant) and k.value.value is True
            for k in call.keywords):
         return True
     name = qualified_name(call.func, aliases) or ""
-    if name in _GENERIC_FETCHES:
-        return bool(_DATAISH.search(path) or (call.args and _DATAISH.search(_source(call.args[0]))))
+    args = " ".join(_arg_text(a, constants) for a in [*call.args, *(k.value for k in call.keywords)])
+    if name in _GENERIC_FETCHES:  # APIs, pages, weights too: the URL, target or file must speak of data
+        return _says_data(args) or (bool(_DATA_PATH.search(path)) and not _NOT_DATA_TARGET.search(args))
+    if name in _FILE_DOWNLOADERS:  # general downloaders: anything but weights and images
+        return not _NOT_DATA_TARGET.search(args)
     if name in _DOWNLOAD_CALLS or name.startswith(_DOWNLOAD_PREFIXES):
         return True
     if ".datasets." in name and name.endswith(".load_data"):  # keras.datasets.mnist.load_data
         return True
     short = (dotted_name(call.func) or "").rsplit(".", 1)[-1]
-    first = call.args[0] if call.args else None
-    return (short in _URL_READERS and isinstance(first, ast.Constant) and isinstance(first.value, str)
-            and first.value.startswith(("http://", "https://")))
+    first = _arg_text(call.args[0], constants) if call.args else ""
+    return short in _URL_READERS and first.startswith(("http://", "https://"))
 
 
 def _source(node: ast.AST) -> str:
@@ -436,17 +493,60 @@ def _source(node: ast.AST) -> str:
         return ""
 
 
+def _downloads_data(node: ast.FunctionDef | ast.AsyncFunctionDef, path: str) -> bool:
+    """A `download*` function that fetches data: its name, its file's name or its URLs say so."""
+    name = node.name.lower()
+    if not name.startswith("download") or _NOT_DATA_TARGET.search(name):
+        return False
+    if _DATA_WORDS.search(name) or _is_download_file(path):
+        return True
+    if _says_data(ast.get_docstring(node) or ""):
+        return True
+    texts = [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return any(t.startswith(("http://", "https://")) and _says_data(t) for t in texts)
+
+
 def _code_data_access(units: list[CodeUnit]) -> list[Evidence]:
     found = []
     for group in by_path(units).values():
         if is_test_path(group[0].path):
             continue
         aliases = import_aliases([u.tree for u in group])
+        constants = _module_strings(group)
         for unit in group:
             for node in ast.walk(unit.tree):
-                download_def = isinstance(node, ast.FunctionDef) and node.name.lower().startswith("download")
-                if download_def or (isinstance(node, ast.Call) and _fetches_data(node, aliases, unit.path)):
+                if ((isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _downloads_data(node, unit.path))
+                        or (isinstance(node, ast.Call) and _fetches_data(node, aliases, unit.path, constants))):
                     found.append(unit.evidence(node.lineno))
+    return found
+
+
+def _shell_fetches(text: str) -> list[tuple[int, str]]:
+    """(1-based line, line) of shell commands fetching data: `wget`, `gdown`, `kaggle datasets download`,
+    `dvc pull`, and `curl` to a data-looking URL; never weights or images."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _SHELL_FETCH.search(line)
+        if match is None or _NOT_DATA_TARGET.search(line) or _INSTALLER.search(line):
+            continue
+        if (match.group(1) or "").lower() == "curl" and not (_DATA_WORDS.search(line) and _CURL_SAVES.search(line)):
+            continue
+        found.append((number, line))
+    return found
+
+
+def _notebook_shell_fetches(sources: Sources) -> list[Evidence]:
+    """`!wget …`-style lines and `%%bash` / `%%sh` cells of notebooks (the line is the cell number)."""
+    found = []
+    for notebook in sources.notebooks:
+        if is_test_path(notebook.path):
+            continue
+        for cell in notebook.code_cells:
+            shell_cell = cell.source.lstrip().startswith(("%%bash", "%%sh", "%%script bash"))
+            for _number, line in _shell_fetches(cell.source):
+                if shell_cell or line.lstrip().startswith(("!", "%sx", "%system")):
+                    found.append(Evidence(path=notebook.path, line=cell.number,
+                                          excerpt=excerpt(f"cell {cell.number}: {line.strip()}")))
     return found
 
 
@@ -464,24 +564,56 @@ def _is_data_link(target: str) -> bool:
     return any(where == h or where.startswith(h + "/") or host.endswith("." + h) for h in _DATA_HOSTS)
 
 
-def _readme_data_links(readme_source: ReadmeSource | None) -> list[Evidence]:
-    doc = readme_source.document if readme_source else None
-    if doc is None:
-        return []
-    return [Evidence(path=readme_source.path, line=ref.line, excerpt=excerpt(doc.line_text(ref.line)) or None)
-            for ref in doc.refs if not ref.image and _is_data_link(ref.target)]
+def _document_data_access(path: str, doc: Document) -> list[Evidence]:
+    """Dataset-host links and data-fetching commands in code blocks of one parsed README."""
+    found = [Evidence(path=path, line=ref.line, excerpt=excerpt(doc.line_text(ref.line)) or None)
+             for ref in doc.refs if not ref.image and _is_data_link(ref.target)]
+    for block in doc.blocks:
+        if block.kind == "code":
+            found += [Evidence(path=path, line=block.line + offset - 1, excerpt=excerpt(line) or None)
+                      for offset, line in _shell_fetches(block.text)]
+    return found
 
 
-def _is_download_file(name: str) -> bool:
-    """`download_data.py`, `get_data.sh`, … — not `download_weights.sh` (models are not data)."""
-    return bool(_DOWNLOAD_FILE.fullmatch(name)) and not _NOT_DATA.search(name)
+def _other_readmes(repo: RepoView, root_readme: str | None) -> list[tuple[str, Document]]:
+    """The README.md files below the root (shallowest first, at most `MAX_OTHER_READMES`), parsed."""
+    paths = sorted((f.path for f in repo.files
+                    if f.path != root_readme and "/" in f.path
+                    and posixpath.basename(f.path).lower() == "readme.md" and not is_test_path(f.path)
+                    and not any(p.startswith(".") or p.lower() in _VENDORED for p in f.path.split("/")[:-1])),
+                   key=lambda p: (p.count("/"), p))
+    documents = []
+    for path in paths[:MAX_OTHER_READMES]:
+        text = _read(repo, path)
+        if text is not None:
+            documents.append((path, parse_readme(path, text)))
+    return documents
 
 
-def _data_access(repo: RepoView, units: list[CodeUnit], readme_source: ReadmeSource | None,
+def _is_download_file(path: str) -> bool:
+    """`download_data.py`, `get_data.sh`, `data/scripts/get_coco.sh`, … — not `download_weights.sh` (models
+    are not data), nor a download helper module (`utils/downloads.py`, `download_utils.py`) not named for data."""
+    parts = path.lower().split("/")
+    name = parts[-1]
+    if _NOT_DATA.search(name):
+        return False
+    if _FETCH_SCRIPT.fullmatch(name) and any(p in ("data", "datasets") for p in parts[:-1]):
+        return True  # `data/scripts/get_coco.sh`
+    if not _DOWNLOAD_FILE.fullmatch(name):
+        return False
+    helper = "util" in name or name == "downloads.py" or any(p in _HELPER_FOLDERS for p in parts[:-1])
+    return not helper or bool(_DATA_WORDS.search(name))
+
+
+def _data_access(repo: RepoView, sources: Sources, units: list[CodeUnit], readme_source: ReadmeSource | None,
                  dvc_deps: list[Evidence]) -> list[Evidence]:
     files = [Evidence(path=f.path) for f in repo.files
-             if f.path.endswith(".dvc") or _is_download_file(posixpath.basename(f.path))]
-    return files + dvc_deps + _code_data_access(units) + _readme_data_links(readme_source)
+             if f.path.endswith(".dvc") or _is_download_file(f.path)]
+    readmes = _other_readmes(repo, readme_source.path if readme_source else None)
+    if readme_source is not None and readme_source.document is not None:
+        readmes.insert(0, (readme_source.path, readme_source.document))
+    documents = [e for path, doc in readmes for e in _document_data_access(path, doc)]
+    return files + dvc_deps + _code_data_access(units) + _notebook_shell_fetches(sources) + documents
 
 
 def detect_workflow(repo: RepoView, sources: Sources, readme_source: ReadmeSource | None) -> WorkflowFacts:
@@ -495,5 +627,5 @@ def detect_workflow(repo: RepoView, sources: Sources, readme_source: ReadmeSourc
         entry_points=_finish(entry_points),
         config_files=_finish(_config_files(repo, units, readme_text)),
         hardcoded_hyperparameters=_finish(_hardcoded(units)),
-        data_access=_finish(_data_access(repo, units, readme_source, dvc_deps)),
+        data_access=_finish(_data_access(repo, sources, units, readme_source, dvc_deps)),
     )
