@@ -5,6 +5,7 @@ from portcheck.analyzer.check import check
 from portcheck.analyzer.facts.ci import CIFacts
 from portcheck.analyzer.facts.dependencies import DependencyFacts
 from portcheck.analyzer.facts.imports import ImportFacts
+from portcheck.analyzer.facts.readme import ReadmeFacts
 from portcheck.analyzer.facts.runstore import RunStoreFacts
 from portcheck.analyzer.facts.seeds import SeedFacts
 from portcheck.analyzer.facts.task import TaskFacts
@@ -232,6 +233,29 @@ def ci_runs_tests(ci: CIFacts) -> Outcome:
     )
 
 
+# metric keys as runs log them, best first, with whether higher is better
+RUN_METRIC_PREFERENCE = (("pr_auc", True), ("average_precision", True), ("roc_auc", True), ("f1", True),
+                         ("accuracy", True), ("r2", True), ("rmse", False), ("mae", False), ("mse", False),
+                         ("val_loss", False), ("loss", False))
+
+
+def runs_summary(runs: RunStoreFacts) -> tuple[str, tuple]:
+    """'14 runs tried; best by pr_auc: run "hgb" (0.593) against baseline run "logreg" (0.487)', and the
+    runs it cites. Empty when no committed run logged a recognisable metric."""
+    for key, higher in RUN_METRIC_PREFERENCE:
+        best = runs.best_run(key, higher)
+        if best is None:
+            continue
+        text = f"{plural(len(runs.runs), 'run')} tried; best by {key}: run \"{best.name or best.run_id[:8]}\" ({best.metric(key):.3g})"
+        cited = [best]
+        baseline = next((r for r in runs.baseline_runs() if r.metric(key) is not None), None)
+        if baseline is not None and baseline is not best:
+            text += f" against baseline run \"{baseline.name or baseline.run_id[:8]}\" ({baseline.metric(key):.3g})"
+            cited.append(baseline)
+        return text + ".", tuple(cited)
+    return "", ()
+
+
 @check("RP106", area=REPRO, title="Experiments are tracked", weight=1, severity=Severity.LOW)
 def tracking_used(tracking: TrackingFacts, runs: RunStoreFacts) -> Outcome:
     """What it checks: an experiment tracker is actually used — MLflow, Weights & Biases,
@@ -248,12 +272,13 @@ def tracking_used(tracking: TrackingFacts, runs: RunStoreFacts) -> Outcome:
     """
     if tracking.tools:
         committed = f"; {plural(len(runs.runs), 'tracked run')} committed in {', '.join(runs.stores)}" if runs.runs else ""
+        summary = runs_summary(runs)
         return Outcome.passed(
             f"experiments tracked with {', '.join(tracking.tools)}{committed}",
-            evidence=cap(e for tool in tracking.tools for e in tracking.evidence[tool][:3]),
+            evidence=cap([*(e for tool in tracking.tools for e in tracking.evidence[tool][:3]),
+                          *(r.evidence for r in summary[1])]),
             talking_point=(f"Say how you tracked experiments ({', '.join(tracking.tools)})"
-                           + (f": {plural(len(runs.runs), 'run')} tried" if runs.runs else "")
-                           + ", and how you picked the best run."),
+                           + (f": {summary[0]}" if summary[0] else ", and how you picked the best run.")),
         )
     return Outcome.warned(
         "no experiment tracking found",
@@ -304,10 +329,10 @@ def seeds_set(seeds: SeedFacts, imports: ImportFacts) -> Outcome:
 
 
 @check("RP111", area=REPRO, title="One command reproduces the results", weight=2)
-def reproduce_entry_point(workflow: WorkflowFacts, task: TaskFacts) -> Outcome:
+def reproduce_entry_point(workflow: WorkflowFacts, task: TaskFacts, readme: ReadmeFacts) -> Outcome:
     """What it checks: there is a documented single entry point to rerun the work — a Makefile target
     (`make train`), `dvc repro` stages, a `reproduce.sh` / `train.sh` script, an MLproject, a console
-    script, or a training module with a command-line interface.
+    script, a training module with a command-line interface, or the run commands the README documents.
 
     Why a panel cares: "how would I rerun your experiment?" should have a one-line answer. Five
     notebooks to run in an unstated order do not reproduce anything.
@@ -317,8 +342,9 @@ def reproduce_entry_point(workflow: WorkflowFacts, task: TaskFacts) -> Outcome:
 
     Example: `train:\n\tpython -m churn.train --config configs/hgb.yaml` → `make train`.
     """
-    if workflow.has_entry_point:
-        return Outcome.passed("an entry point reruns the work", evidence=cap(workflow.entry_points, 5))
+    if workflow.has_entry_point or readme.usage:
+        return Outcome.passed("an entry point reruns the work",
+                              evidence=cap([*workflow.entry_points, *readme.usage[:3]], 5))
     if task.task is None:
         return Outcome.skipped("no model training code was recognised")
     return Outcome.failed(

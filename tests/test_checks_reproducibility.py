@@ -84,3 +84,25 @@ def test_workflow_findings_on_a_bare_training_script(tmp_path):
     assert hyper.status is Status.WARN and hyper.evidence[0].path == "model.py"
     assert check_result(tmp_path / "c", files, "RP113").status is Status.FAIL
     assert check_result(tmp_path / "d", files, "RP114").status is Status.WARN
+
+
+def test_tracking_talking_point_names_the_best_run_and_the_baseline_run_from_the_committed_store(tmp_path):
+    import shutil
+
+    from conftest import SAMPLES
+
+    root = tmp_path / "proj"
+    root.mkdir()
+    shutil.copytree(SAMPLES / "polished" / "mlruns", root / "mlruns")
+    result = check_result(root, {"train.py": "import mlflow\nmlflow.log_metric('pr_auc', 0.5)\n"}, "RP106")
+    assert result.status is Status.PASS
+    assert 'best by pr_auc: run "hgb-depth2" (0.593)' in result.talking_point
+    assert 'baseline run "baseline-logreg" (0.487)' in result.talking_point
+    assert sum(e.path.startswith("mlruns/") for e in result.evidence) == 2
+
+
+def test_run_commands_documented_in_the_readme_count_as_an_entry_point(tmp_path):
+    files = {"README.md": "# Churn\n\nPredicts churn.\n\n```bash\npython train.py --epochs 10\n```\n",
+             "train.py": "from sklearn.linear_model import LogisticRegression\nLogisticRegression()\n"}
+    result = check_result(tmp_path, files, "RP111")
+    assert result.status is Status.PASS and result.evidence[0].path == "README.md"
