@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from portcheck.analyzer.model import Evidence
+from portcheck.analyzer.facts.task import TaskFacts
+from portcheck.analyzer.model import Evidence, Outcome
 
 MAX_EVIDENCE = 25
 
@@ -28,3 +29,10 @@ def names(paths: Iterable[str], limit: int = 3) -> str:
     items = list(paths)
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def without_training_code(task: TaskFacts) -> Outcome | None:
+    """A skip for checks about training when no model training code was recognised, else None."""
+    if task.task is None:
+        return Outcome.skipped("no model training code was recognised")
+    return None

@@ -14,7 +14,7 @@ from portcheck.analyzer.facts.tracking import TrackingFacts
 from portcheck.analyzer.facts.workflow import WorkflowFacts
 from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
 
-from ._util import cap, plural
+from ._util import cap, plural, without_training_code
 
 REPRO = Area.REPRODUCIBILITY
 
@@ -345,8 +345,8 @@ def reproduce_entry_point(workflow: WorkflowFacts, task: TaskFacts, readme: Read
     if workflow.has_entry_point or readme.usage:
         return Outcome.passed("an entry point reruns the work",
                               evidence=cap([*workflow.entry_points, *readme.usage[:3]], 5))
-    if task.task is None:
-        return Outcome.skipped("no model training code was recognised")
+    if (skip := without_training_code(task)):
+        return skip
     return Outcome.failed(
         "no single command reruns the pipeline (no Makefile target, dvc.yaml stage, run script or CLI)",
         fix="Add a Makefile with `train` and `evaluate` targets (or a reproduce.sh) that run the pipeline end "
@@ -399,8 +399,8 @@ def data_access(workflow: WorkflowFacts, task: TaskFacts) -> Outcome:
     """
     if workflow.has_data_access:
         return Outcome.passed("the data can be obtained", evidence=cap(workflow.data_access, 5))
-    if task.task is None:
-        return Outcome.skipped("no model training code was recognised")
+    if (skip := without_training_code(task)):
+        return skip
     return Outcome.failed(
         "nothing says how to get the data (no download script, DVC data or dataset link)",
         fix="Link the dataset in the README's Data section and add a download script (or DVC remote) that "
