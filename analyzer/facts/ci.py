@@ -252,8 +252,10 @@ def _commands_in_jenkinsfile(path: str, text: str) -> list[_Command]:
 
 @dataclass
 class MakeTarget:
-    """One Makefile target: its prerequisites and its recipe lines as (line number, command)."""
+    """One Makefile target: the line it is first defined on, its prerequisites and its recipe lines as
+    (line number, command)."""
 
+    line: int
     prerequisites: list[str]
     recipe: list[tuple[int, str]]
 
@@ -274,7 +276,7 @@ def makefile_targets(text: str) -> dict[str, MakeTarget]:
             prerequisites = [p for p in rule.split("|", 1)[0].split() if not p.startswith("#")]
             current = []
             for name in match.group(1).split():
-                target = targets.setdefault(name, MakeTarget(prerequisites=[], recipe=[]))
+                target = targets.setdefault(name, MakeTarget(line=number, prerequisites=[], recipe=[]))
                 target.prerequisites.extend(prerequisites)
                 if inline.strip():
                     target.recipe.append((number, inline.strip()))

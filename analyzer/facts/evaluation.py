@@ -28,9 +28,21 @@ from ..model import Evidence
 from ..sources import Notebook, NotebookCell, Sources
 from .common import excerpt
 from .metric_mentions import metrics_in_output
-from .pycode import CodeUnit, by_path, code_units, dotted_name, import_aliases, qualified_name
+from .pycode import (
+    CodeUnit,
+    by_path,
+    code_units,
+    dotted_name,
+    import_aliases,
+    qualified_name,
+)
 from .readme import ReadmeSource
-from .readme_document import Block, Document, LineIndex, parse_markdown
+from .readme_document import (
+    Block,
+    Document,
+    LineIndex,
+    parse_markdown_cell,
+)
 from .testing import is_test_path
 from .yamlsafe import try_load_yaml
 
@@ -556,7 +568,7 @@ def _markdown_blocks(text: str) -> list[Block]:
                                       "tree", "bayes", "zero")):
         return []
     try:
-        return parse_markdown(text).blocks
+        return parse_markdown_cell(text).blocks
     except Exception:  # a parser failure on one cell must not end the scan
         return []
 

@@ -12,6 +12,7 @@ Headings, prose blocks, code blocks, tables and link/image references, each with
 from __future__ import annotations
 
 import bisect
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -334,6 +335,13 @@ _RST_SETTINGS = {
     "embed_stylesheet": False,
     "syntax_highlight": "none",
 }
+
+
+@functools.lru_cache(maxsize=512)
+def parse_markdown_cell(text: str) -> Document:
+    """A notebook markdown cell, parsed once however many detectors read it. The document is shared
+    between them: read it, never change it."""
+    return parse_markdown(text)
 
 
 def parse_rst(text: str) -> Document:

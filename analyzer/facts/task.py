@@ -45,7 +45,12 @@ from .pycode import (
     qualified_name,
 )
 from .readme import ReadmeSource
-from .readme_document import Block, Document, LineIndex, parse_markdown
+from .readme_document import (
+    Block,
+    Document,
+    LineIndex,
+    parse_markdown_cell,
+)
 from .testing import is_test_path
 
 TASK_KINDS = ("classification", "regression", "ranking", "generation", "detection", "segmentation",
@@ -274,7 +279,7 @@ def _scan_markdown_cell(path: str, number: int, source: str, found: _Collector) 
     if not (vocab.IMBALANCE_WORDS.search(source) or vocab.DOMAIN.search(source) or vocab.PERCENT.search(source)):
         return
     try:
-        prose = [b.words for b in parse_markdown(source).blocks if b.kind in ("heading", "text")]
+        prose = [b.words for b in parse_markdown_cell(source).blocks if b.kind in ("heading", "text")]
     except Exception:  # noqa: BLE001 - a parser failure on a pathological cell: read it as plain text
         prose = [source]
     for text in prose:

@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 from ..model import Evidence
 from ..repo import RepoView
 from ..sources import Sources
+from .ci import makefile_targets
 from .common import excerpt
 from .files import detect_docker
 from .pycode import (
@@ -55,7 +56,6 @@ MAX_TEXT_BYTES = 512 * 1024
 _CONDA = re.compile(r"(?:environment|conda)[\w.-]*\.ya?ml", re.IGNORECASE)
 _NIX = frozenset({"flake.nix", "shell.nix"})
 _MAKEFILES = frozenset({"makefile", "gnumakefile"})
-_MAKE_TARGET = re.compile(r"^([A-Za-z0-9][\w.-]*(?:[ \t]+[A-Za-z0-9][\w.-]*)*)[ \t]*::?(?![=])")
 _JUST_RECIPE = re.compile(r"^@?([A-Za-z0-9][\w-]*)[^:=\n]*:(?![=])")
 _RUN_WORDS = frozenset({"train", "training", "reproduce", "repro", "pipeline", "run", "evaluate", "eval",
                         "experiment", "experiments"})
@@ -207,6 +207,13 @@ def _make_targets(path: str, text: str, pattern: re.Pattern[str]) -> list[Eviden
     return found
 
 
+def _makefile_entry_points(path: str, text: str) -> list[Evidence]:
+    """The lines defining Makefile targets named like train / reproduce / all (parsed as CI reads them)."""
+    lines = text.splitlines()
+    numbers = sorted({t.line for name, t in makefile_targets(text).items() if _is_run_name(name)})
+    return [Evidence(path=path, line=n, excerpt=excerpt(lines[n - 1])) for n in numbers]
+
+
 def _dvc_stages(path: str, text: str) -> tuple[list[Evidence], list[Evidence]]:
     """(stage evidence, data-dependency evidence) of a `dvc.yaml`; nothing when malformed."""
     documents, _problem = try_load_yaml(text)
@@ -279,7 +286,7 @@ def _entry_points(repo: RepoView, units: list[CodeUnit]) -> tuple[list[Evidence]
         if text is None:
             continue
         if lower in _MAKEFILES:
-            found += _make_targets(f.path, text, _MAKE_TARGET)
+            found += _makefile_entry_points(f.path, text)
         elif lower == "justfile":
             found += _make_targets(f.path, text, _JUST_RECIPE)
         elif lower == "mlproject":  # an MLflow project: `mlflow run .`
