@@ -124,3 +124,31 @@ def test_private_key_needs_a_body(tmp_path):
     leaked = secrets(tmp_path / "k", {"deploy/id_rsa": f"{header}\n{body}\n-----END RSA PRIVATE KEY-----\n"})
     assert [f.kind for f in leaked.findings] == ["private-key"]
     assert_masked(leaked, body)
+
+
+def test_shell_default_is_judged_by_its_value_and_dev_defaults_are_not_secrets(tmp_path):
+    found = secrets(tmp_path / "a", {
+        "docker-compose.yml": "services:\n  db:\n    environment:\n"
+                              "      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-shop_pass_dev_2024}\n"
+                              "      - FERNET_KEY=${FERNET_KEY:-Zq7a9_Lx2Vt8Rw1pN6cY4sB0eHjU5oKqT7gFi3dM2A=}\n",
+    })
+    assert [(f.kind, f.evidence.line, f.evidence.excerpt) for f in found.findings] == [
+        ("api-key", 5, "api-key Zq7a…")]
+
+
+def test_ci_service_passwords_are_test_doubles_but_ci_api_keys_are_not(tmp_path):
+    found = secrets(tmp_path / "a", {
+        ".github/workflows/ci.yml": "services:\n  postgres:\n    env:\n      POSTGRES_PASSWORD: Shop#Pass!2024x\n"
+                                    "env:\n  WANDB_API_KEY: 9f1c2b7a4e6d8c0b1a3f5e7d9c2b4a6f8e0d1c3b\n",
+    })
+    assert [f.kind for f in found.findings] == ["wandb-api-key"]
+
+
+def test_passwords_in_api_documentation_examples_are_not_secrets(tmp_path):
+    found = secrets(tmp_path / "a", {"api/schemas.py": (
+        "from pydantic import BaseModel, ConfigDict, Field\n"
+        "class Signup(BaseModel):\n"
+        "    model_config = ConfigDict(json_schema_extra={'example': {'password': 'SecurePass123!'}})\n"
+        "    new_password: str = Field(..., example='NewSecure#456')\n"
+        "DB_PASSWORD = 'Kx9#mQ2$vL7!pR4z'\n")})
+    assert [(f.kind, f.evidence.line) for f in found.findings] == [("password", 5)]

@@ -133,7 +133,7 @@ def _paths_in_code(sources: Sources) -> Iterator[Evidence]:
             match = find_absolute_path(value)
             if match:
                 offset = value.count("\n", 0, match.start())
-                yield unit.evidence(line + offset if unit.cell is None else line, text=value.splitlines()[offset])
+                yield unit.evidence(line + offset)  # the source line, e.g. `DATA = "/home/alice/x.csv"`
 
 
 def _paths_in_notebook_shell_lines(sources: Sources) -> Iterator[Evidence]:
@@ -192,6 +192,7 @@ LOCAL_DEFAULTS = frozenset({
     "minio123", "guest", "user", "secret", "test", "airflow", "pass", "letmein", "qwerty", "default",
     "grafana", "admin123", "password123", "rabbitmq", "redis", "mysql", "superuser", "dev", "local",
 })
+_DEV_TOKENS = frozenset({"dev", "local", "localhost", "devel", "development", "staging", "tmp", "temp"})
 GENERIC_KINDS = frozenset({"password", "api-key", "wandb-api-key"})  # judged from a name, not a key format
 _NAME_TOKENS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _SECRET_NAME_TOKENS = frozenset({"key", "apikey", "token", "secret", "password", "passwd", "pwd", "pass",
@@ -207,6 +208,8 @@ _NOT_SECRET_TOKENS = frozenset({
     "hash", "md5", "sha", "sha1", "sha256", "checksum", "digest", "commit", "rev", "revision", "version",
     "seed", "lookup",
 })
+# `${NAME:-default}` / `${NAME-default}` in compose files and shell: the default is the committed value.
+_SHELL_DEFAULT = re.compile(r"\$\{([A-Za-z_]\w*):?-([^}\s]*)\}")
 _ASSIGNMENT = re.compile(r"""(?<![\w.-])["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*("[^"]*"|'[^']*'|[^\s,;(){}\[\]"'`]+)""")
 
 
@@ -239,6 +242,8 @@ def is_placeholder(value: str) -> bool:
     if not lower or lower in LOCAL_DEFAULTS or lower.startswith(("$", "%")) or lower in ("null", "none", "true"):
         return True
     if any(word in lower for word in _PLACEHOLDER_WORDS):
+        return True
+    if set(re.split(r"[^a-z]+", lower)) & _DEV_TOKENS:  # `fraud_pass_dev_2024`, `local-pass-1`
         return True
     return len(set(lower)) <= 3 or lower.startswith(("http://", "https://", "/", "./", "~"))
 
@@ -333,10 +338,12 @@ class _Secrets:
         self.found.setdefault((path, line, kind), SecretFinding(kind=kind, evidence=evidence))
 
     def scan_text(self, path: str, text: str, *, line: int | None = None, where: str = "",
-                  assignments: bool = True) -> None:
+                  assignments: bool = True, passwords: bool = True) -> None:
         """Known formats on every line (comments too); `name = value` credentials outside comments.
 
         `line` given (a notebook cell) puts every finding on that number; otherwise file lines.
+        A `${NAME:-default}` is judged by its default. `passwords=False` (CI files, whose service
+        containers carry throwaway database passwords) keeps key formats and API keys only.
         """
         for match in PRIVATE_KEY.finditer(text):
             number = line if line is not None else text.count("\n", 0, match.start()) + 1
@@ -347,10 +354,14 @@ class _Secrets:
                 self.add(kind, value, path, number, where)
             if not assignments:
                 continue
-            for match in _ASSIGNMENT.finditer(strip_comment(raw)):
-                kind = judge_assignment(match.group(1), match.group(2))
-                if kind:
-                    self.add(kind, match.group(2), path, number, where)
+            code = strip_comment(raw)
+            pairs = [(m.group(1), m.group(2)) for m in _SHELL_DEFAULT.finditer(code)]
+            code = _SHELL_DEFAULT.sub(lambda m: "${" + m.group(1) + "}", code)
+            pairs += [(m.group(1), m.group(2)) for m in _ASSIGNMENT.finditer(code)]
+            for name, value in pairs:
+                kind = judge_assignment(name, value)
+                if kind and (passwords or kind != "password"):
+                    self.add(kind, value, path, number, where)
 
 
 def _target_name(target: ast.AST) -> str | None:
@@ -387,11 +398,27 @@ def _named_values(node: ast.AST) -> Iterator[tuple[str | None, ast.AST | None, s
         yield from ((a.arg, d, "") for a, d in zip(node.kwonlyargs, node.kw_defaults, strict=True))
 
 
+_EXAMPLE_NAMES = frozenset({"example", "examples", "json_schema_extra", "schema_extra", "openapi_examples"})
+
+
+def _example_ids(tree: ast.Module) -> set[int]:
+    """ids of every node inside documentation examples (`Field(example=…)`, `json_schema_extra={…}`,
+    a dict's `"example"` entry): sample payloads for API docs, not credentials."""
+    roots = []
+    for node in ast.walk(tree):
+        for name, value, _called in _named_values(node):
+            if name in _EXAMPLE_NAMES and value is not None:
+                roots.append(value)
+    return {id(inner) for root in roots for inner in ast.walk(root)}
+
+
 def _assigned_strings(tree: ast.Module) -> Iterator[tuple[str, ast.Constant, str]]:
-    """(name, string literal, called function or "") wherever a name is bound to a string literal."""
+    """(name, string literal, called function or "") wherever a name is bound to a string literal,
+    outside documentation examples."""
+    examples = _example_ids(tree)
     for node in ast.walk(tree):
         for name, value, called in _named_values(node):
-            if name and _is_str(value):
+            if name and _is_str(value) and id(value) not in examples:
                 yield name, value, called
 
 
@@ -452,7 +479,7 @@ def _scan_files(repo: RepoView, secrets: _Secrets) -> None:
         text = repo.read_text(f.path)
         if text is None:
             continue
-        secrets.scan_text(f.path, text, assignments=not key_file)
+        secrets.scan_text(f.path, text, assignments=not key_file, passwords=not is_ci_file(f.path))
 
 
 def detect_secrets(repo: RepoView, sources: Sources) -> SecretFacts:
