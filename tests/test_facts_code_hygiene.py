@@ -152,3 +152,11 @@ def test_passwords_in_api_documentation_examples_are_not_secrets(tmp_path):
         "    new_password: str = Field(..., example='NewSecure#456')\n"
         "DB_PASSWORD = 'Kx9#mQ2$vL7!pR4z'\n")})
     assert [(f.kind, f.evidence.line) for f in found.findings] == [("password", 5)]
+
+
+def test_new_style_wandb_keys_are_recognised_by_format(tmp_path):
+    key = "wandb_v1_" + "Qm7rT2xVb9Lk4Wn8Pz3Hc6Yd1Fs5Jg0Ra2Ue7Io9Kp4Mx6Nv8Bt3"
+    found = secrets(tmp_path / "a", {"train.py": f"import wandb\nwandb.login(key={key!r})\n",
+                                     "notes.md": f"key: {key}\n"})
+    assert [(f.kind, f.evidence.path, f.evidence.excerpt) for f in found.findings] == [
+        ("wandb-api-key", "train.py", "wandb-api-key wand…")]

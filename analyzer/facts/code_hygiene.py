@@ -175,12 +175,13 @@ KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("github-token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})")),
     ("slack-token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
     ("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}(?![\w-])")),
+    ("wandb-api-key", re.compile(r"\bwandb_v1_[A-Za-z0-9_]{40,}")),
 )
 # A PEM private key with its body (a bare header, as in parsing code, is not a key); may span lines.
 PRIVATE_KEY = re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"
                          r"(?:\\n|\s)+[A-Za-z0-9+/=]{40,}")
 _PREFIXES = re.compile(r"^(AKIA|ASIA|sk-(proj-|ant-(api\d\d-)?|svcacct-)?|[sr]k_live_|hf_|gh[pousr]_|github_pat_|"
-                       r"xox[abprs]-|AIza)")
+                       r"xox[abprs]-|AIza|wandb_v1_)")
 _PLACEHOLDER_WORDS = (
     "your", "xxx", "example", "sample", "placeholder", "dummy", "fake", "test", "changeme", "change_me",
     "change-me", "redacted", "replace", "insert", "todo", "fixme", "mock", "secret", "insecure", "default",
@@ -193,7 +194,6 @@ LOCAL_DEFAULTS = frozenset({
     "grafana", "admin123", "password123", "rabbitmq", "redis", "mysql", "superuser", "dev", "local",
 })
 _DEV_TOKENS = frozenset({"dev", "local", "localhost", "devel", "development", "staging", "tmp", "temp"})
-GENERIC_KINDS = frozenset({"password", "api-key", "wandb-api-key"})  # judged from a name, not a key format
 _NAME_TOKENS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _SECRET_NAME_TOKENS = frozenset({"key", "apikey", "token", "secret", "password", "passwd", "pwd", "pass",
                                  "passphrase", "credential", "credentials", "auth"})
@@ -307,6 +307,7 @@ class SecretFinding:
 
     kind: str
     evidence: Evidence
+    by_format: bool = False  # recognised by its key format, not judged from a secret-like name
 
 
 def mask(value: str) -> str:
@@ -332,10 +333,11 @@ class _Secrets:
     def __init__(self) -> None:
         self.found: dict[tuple[str, int | None, str], SecretFinding] = {}
 
-    def add(self, kind: str, value: str, path: str, line: int | None, where: str = "") -> None:
+    def add(self, kind: str, value: str, path: str, line: int | None, where: str = "", *,
+            by_format: bool = False) -> None:
         shown = mask(value.strip("\"'"))
         evidence = Evidence(path=path, line=line, excerpt=f"{where}{kind} {shown}")
-        self.found.setdefault((path, line, kind), SecretFinding(kind=kind, evidence=evidence))
+        self.found.setdefault((path, line, kind), SecretFinding(kind=kind, evidence=evidence, by_format=by_format))
 
     def scan_text(self, path: str, text: str, *, line: int | None = None, where: str = "",
                   assignments: bool = True, passwords: bool = True) -> None:
@@ -347,11 +349,11 @@ class _Secrets:
         """
         for match in PRIVATE_KEY.finditer(text):
             number = line if line is not None else text.count("\n", 0, match.start()) + 1
-            self.add("private-key", match.group(0), path, number, where)
+            self.add("private-key", match.group(0), path, number, where, by_format=True)
         for offset, raw in enumerate(text.splitlines()):
             number = line if line is not None else offset + 1
             for kind, value in _known_in(raw):
-                self.add(kind, value, path, number, where)
+                self.add(kind, value, path, number, where, by_format=True)
             if not assignments:
                 continue
             code = strip_comment(raw)
@@ -488,8 +490,7 @@ def detect_secrets(repo: RepoView, sources: Sources) -> SecretFacts:
     _scan_code(sources, secrets)
     _scan_notebooks(sources, secrets)
     _scan_files(repo, secrets)
-    known = {(s.evidence.path, s.evidence.line) for s in secrets.found.values() if s.kind not in GENERIC_KINDS}
-    kept = [s for s in secrets.found.values()
-            if s.kind not in GENERIC_KINDS or (s.evidence.path, s.evidence.line) not in known]
+    known = {(s.evidence.path, s.evidence.line) for s in secrets.found.values() if s.by_format}
+    kept = [s for s in secrets.found.values() if s.by_format or (s.evidence.path, s.evidence.line) not in known]
     ordered = sorted(kept, key=lambda s: (s.evidence.path, s.evidence.line or 0, s.kind))
     return SecretFacts(findings=tuple(ordered))
