@@ -25,6 +25,7 @@ decoded as UTF-8 with `errors="replace"`.
 from __future__ import annotations
 
 import errno
+import heapq
 import os
 import re
 import shutil
@@ -32,6 +33,7 @@ import signal
 import stat
 import subprocess
 import tempfile
+import threading
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -76,6 +78,36 @@ class CommitInfo:
     summary: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class HistoryBlob:
+    """A blob in the history a clone receives: one path it was stored under (the first the object walk
+    met), size in bytes, object id, and the oldest commit found adding it with that commit's time (Unix
+    seconds); both None when no commit's diff shows it arriving (e.g. it came in through a merge)."""
+
+    path: str
+    size: int
+    oid: str
+    commit: str | None = None
+    committed_at: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BlobScan:
+    """What `SafeGit.large_blobs` found.
+
+    `blobs`: the largest matching blobs (at most the caller's `max_blobs`), largest first, ties by id;
+    `total`: how many blobs matched in all; `objects`: objects the walk examined; `missing`: objects
+    absent from the object store (a partial clone's filtered blobs: their sizes are unknown);
+    `truncated`: the walk stopped at the caller's `max_objects`.
+    """
+
+    blobs: tuple[HistoryBlob, ...]
+    total: int
+    objects: int
+    missing: int
+    truncated: bool
+
+
 # Options put before every git subcommand, ours and GitPython's.
 _HARDENING_OPTIONS: tuple[str, ...] = (
     "--no-pager",
@@ -101,6 +133,11 @@ _OID_TEXT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _REFNAME_BAD = re.compile(rb"[\x00-\x20\x7f~^:?*\[\\]")
 _LOG_FORMAT = "%H%x00%an%x00%ae%x00%at%x00%ct%x00%s"
 _LOG_FIELDS = 6
+# What a clone receives: branches, tags and remote-tracking branches (plus HEAD, given by id), never the
+# stash, notes or the `refs/original/` backups `git filter-branch` leaves behind.
+_PUBLISHED_REFS = ("--branches", "--tags", "--remotes")
+_BATCH_CHECK = "--batch-check=%(objecttype) %(objectname) %(objectsize) %(rest)"
+_OBJECT_TYPES = frozenset({b"blob", b"tree", b"commit", b"tag"})
 
 _FILE_KINDS = (
     (stat.S_ISFIFO, "FIFO"),
@@ -559,6 +596,118 @@ def _hardened_repo_class(runner: _GitRunner) -> type[git.Repo]:
     return HardenedRepo
 
 
+# --------------------------------------------------------------------------- large blobs in history
+
+@dataclass
+class _BlobWalk:
+    """Running totals of one `rev-list --objects | cat-file --batch-check` walk."""
+
+    larger_than: int
+    max_objects: int
+    max_blobs: int
+    kept: list[tuple[int, str, str]]  # a min-heap of (size, oid, path): the largest blobs so far
+    total: int = 0
+    objects: int = 0
+    missing: int = 0
+    truncated: bool = False
+
+    def add(self, line: bytes) -> None:
+        """Account for one `cat-file --batch-check` output line."""
+        kind, _, rest = line.rstrip(b"\n").partition(b" ")
+        if kind not in _OBJECT_TYPES:  # "<input line> missing": absent from the object store
+            self.missing += 1
+            return
+        self.objects += 1
+        if kind != b"blob":
+            return
+        oid, _, rest = rest.partition(b" ")
+        size, _, path = rest.partition(b" ")
+        if not size.isdigit() or int(size) <= self.larger_than:
+            return
+        self.total += 1
+        item = (int(size), oid.decode("ascii", "replace"), path.decode("utf-8", "surrogateescape"))
+        if len(self.kept) < self.max_blobs:
+            heapq.heappush(self.kept, item)
+        elif self.kept and item[:2] > self.kept[0][:2]:
+            heapq.heapreplace(self.kept, item)
+
+
+def _stop(procs: Sequence[subprocess.Popen[bytes]], fired: threading.Event | None = None) -> None:
+    """Kill GitPython's processes (each is our git, exec'd by `env`); `fired` records that it happened."""
+    if fired is not None:
+        fired.set()
+    for proc in procs:
+        try:
+            proc.kill()
+        except OSError:
+            pass
+
+
+def _walk_objects(repo: git.Repo, head: str, walk: _BlobWalk, timeout: float) -> None:
+    """Stream the published history's objects through `cat-file --batch-check` into `walk`.
+
+    The two processes are piped to each other directly (memory stays bounded) and both are killed
+    when `timeout` seconds pass or the walk reaches `walk.max_objects`.
+    """
+    lister = repo.git.rev_list("--objects", "--missing=print", *_PUBLISHED_REFS, "--end-of-options", head,
+                               as_process=True)
+    procs = [lister.proc]
+    fired = threading.Event()
+    timer = threading.Timer(timeout, _stop, args=(procs, fired))
+    try:
+        checker = repo.git.cat_file(_BATCH_CHECK, istream=lister.proc.stdout, as_process=True)
+        procs.append(checker.proc)
+        lister.proc.stdout.close()  # cat-file holds the pipe now; rev-list sees it close if cat-file dies
+        timer.start()
+        for line in checker.proc.stdout:
+            if walk.objects + walk.missing >= walk.max_objects:
+                walk.truncated = True
+                _stop(procs)
+                break
+            walk.add(line)
+        codes = [proc.wait() for proc in procs]
+    except BaseException:
+        _stop(procs)
+        for proc in procs:
+            proc.wait()
+        raise
+    finally:
+        timer.cancel()
+    if fired.is_set():
+        raise GitUnavailable(f"git rev-list timed out after {timeout:g} s")
+    if not walk.truncated and any(codes):
+        failed = next(proc for proc, code in zip(procs, codes) if code)
+        message = failed.stderr.read(4096).decode("utf-8", "replace").strip().splitlines()
+        detail = message[0][:_MAX_REASON_CHARS] if message else f"exit code {failed.returncode}"
+        raise GitUnavailable(f"listing the history's objects failed: {detail}")
+
+
+def _adding_commits(repo: git.Repo, head: str, paths: Sequence[str], oids: set[str]) -> dict[str, tuple[str, int]]:
+    """For each blob id in `oids`, the oldest commit whose diff adds or changes one of `paths` to it.
+
+    One path-limited `git log --raw --full-history` over the published history, oldest first (history
+    simplification would hide side branches).
+    """
+    if not paths or not oids:
+        return {}
+    out = repo.git.log("--reverse", "--full-history", "--format=%H %ct", "--raw", "--no-abbrev", "--no-renames",
+                       "--diff-filter=AM", *_PUBLISHED_REFS, "--end-of-options", head, "--",
+                       *(f":(literal){path}" for path in paths), stdout_as_string=False)
+    found: dict[str, tuple[str, int]] = {}
+    commit: tuple[str, int] | None = None
+    for line in out.splitlines():
+        if line.startswith(b":"):
+            fields = line.split(b"\t", 1)[0].split()
+            new = fields[3].decode("ascii", "replace") if len(fields) >= 5 else ""
+            if commit is not None and new in oids and new not in found:
+                found[new] = commit
+        elif line:
+            sha, _, when = line.partition(b" ")
+            if _OID.fullmatch(sha):
+                commit = (sha.decode("ascii"), _to_int(when))
+    return found
+
+
 # --------------------------------------------------------------------------- the public class
 
 class SafeGit:
@@ -640,6 +789,39 @@ class SafeGit:
             return None
         _, data = self._runner.run("cat-file", "blob", "--end-of-options", oid)
         return data if len(data) <= max_bytes else None
+
+    def large_blobs(self, larger_than: int, *, max_objects: int = 5_000_000, max_blobs: int = 200) -> BlobScan:
+        """Blobs strictly larger than `larger_than` bytes anywhere in the history a clone receives:
+        reachable from branches, tags, remote-tracking branches or HEAD (not the stash, notes or the
+        `refs/original/` backups of `git filter-branch`), whether or not they are still at HEAD.
+
+        Runs through GitPython (so through the hardened runner): one streamed `rev-list --objects |
+        cat-file --batch-check` pipe keeps memory bounded by `max_blobs`, then one path-limited
+        `git log --raw` finds the commit that added each blob kept. The walk stops after `max_objects`
+        objects (`truncated`); objects missing from the store (partial clones) are counted, never fatal.
+        GitUnavailable when git fails or a process outlives the timeout.
+        """
+        walk = _BlobWalk(larger_than=larger_than, max_objects=max(0, max_objects),
+                         max_blobs=max(0, max_blobs), kept=[])
+        if self.head is None:
+            return BlobScan(blobs=(), total=0, objects=0, missing=0, truncated=False)
+        import git as gitpython
+
+        try:
+            repo = self.gitpython_repo()
+            _walk_objects(repo, self.head, walk, self._runner.timeout)
+            kept = sorted(walk.kept, key=lambda item: (-item[0], item[1]))
+            added = _adding_commits(repo, self.head, sorted({path for _, _, path in kept if path}),
+                                    {oid for _, oid, _ in kept})
+        except (gitpython.exc.GitError, OSError) as exc:
+            detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:_MAX_REASON_CHARS]
+            raise GitUnavailable(f"git failed while listing large blobs: {detail}") from None
+        blobs = []
+        for size, oid, path in kept:
+            commit, when = added.get(oid, (None, None))
+            blobs.append(HistoryBlob(path=path, size=size, oid=oid, commit=commit, committed_at=when))
+        return BlobScan(blobs=tuple(blobs), total=walk.total, objects=walk.objects, missing=walk.missing,
+                        truncated=walk.truncated)
 
     def gitpython_repo(self) -> git.Repo:
         """A `git.Repo` over the shadow repository; its git processes run hardened (see module doc).

@@ -105,7 +105,7 @@ class _Listing:
     ignore_spec: pathspec.GitIgnoreSpec | None
 
 
-_IgnoreChain = tuple[tuple[str, pathspec.GitIgnoreSpec], ...]  # (folder prefix "a/b/", spec), outermost first
+IgnoreChain = tuple[tuple[str, pathspec.GitIgnoreSpec], ...]  # (folder prefix "a/b/", spec), outermost first
 
 
 def split_relative(path: str) -> list[str] | None:
@@ -157,7 +157,7 @@ def _type_name(mode: int) -> str:
     return "not a regular file"
 
 
-def _compile_ignore(text: str) -> tuple[pathspec.GitIgnoreSpec, list[int]]:
+def compile_ignore(text: str) -> tuple[pathspec.GitIgnoreSpec, list[int]]:
     """Compile `.gitignore` text; invalid pattern lines are dropped and their 1-based numbers returned."""
     lines = text.splitlines()
     try:
@@ -176,7 +176,7 @@ def _compile_ignore(text: str) -> tuple[pathspec.GitIgnoreSpec, list[int]]:
     return pathspec.GitIgnoreSpec.from_lines(good), bad
 
 
-def _is_ignored(chain: _IgnoreChain, rel: str, is_dir: bool) -> bool:
+def is_ignored(chain: IgnoreChain, rel: str, is_dir: bool) -> bool:
     """Git's answer for `rel`: the deepest `.gitignore` with a matching pattern decides."""
     for prefix, spec in reversed(chain):
         result = spec.check_file(rel[len(prefix):] + ("/" if is_dir else ""))
@@ -397,7 +397,7 @@ class RepoView:
         limits = self.limits
         tracked_dirs = _parent_dirs(self._tracked)
         # (folder rel path, ignore rules in force above it, list only tracked paths below it)
-        queue: deque[tuple[str, _IgnoreChain, bool]] = deque([("", (), False)])
+        queue: deque[tuple[str, IgnoreChain, bool]] = deque([("", (), False)])
         seen: set[tuple[int, int]] = set()
         too_deep: list[str] = []  # at most one path kept: the first, for the note
         too_deep_count = 0
@@ -414,7 +414,7 @@ class RepoView:
                 rel = prefix + entry.name
                 if entry.name == ".git" or (entry.is_dir and entry.name in SKIPPED_DIR_NAMES):
                     continue
-                ignored = tracked_only or _is_ignored(chain, rel, entry.is_dir)
+                ignored = tracked_only or is_ignored(chain, rel, entry.is_dir)
                 if entry.is_dir:
                     if ignored and rel not in tracked_dirs:
                         continue
@@ -524,7 +524,7 @@ class RepoView:
         except OSError as exc:
             self._note("unreadable", f"{rel}: {exc.strerror or exc}; its ignore rules were not applied", rel)
             return None
-        spec, bad_lines = _compile_ignore(data.decode("utf-8", errors="replace"))
+        spec, bad_lines = compile_ignore(data.decode("utf-8", errors="replace"))
         if bad_lines:
             shown = ", ".join(str(n) for n in bad_lines[:10]) + (", ..." if len(bad_lines) > 10 else "")
             self._note("unreadable", f"{rel}: invalid ignore pattern(s) on line(s) {shown} were skipped", rel)

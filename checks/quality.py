@@ -1,95 +1,14 @@
-"""Code quality checks: notebook hygiene, large files, hard-coded paths, secrets, .gitignore, history."""
+"""Repository hygiene checks: large files, machine-specific paths, committed secrets, a root .gitignore."""
 from __future__ import annotations
 
 from portcheck.analyzer.check import check
 from portcheck.analyzer.facts.code_hygiene import PathFacts, SecretFacts
 from portcheck.analyzer.facts.files import LargeFiles
-from portcheck.analyzer.facts.notebooks import NotebookFacts
-from portcheck.analyzer.gitsafe import CommitInfo
 from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
 
 from ._util import cap, names, plural
 
 QUALITY = Area.QUALITY
-
-
-def _no_notebooks(notebooks: NotebookFacts) -> Outcome | None:
-    if not notebooks.notebooks:
-        return Outcome.skipped("the repository has no notebooks")
-    return None
-
-
-@check("QA101", area=QUALITY, title="Notebooks have no error outputs", weight=2, severity=Severity.HIGH)
-def notebook_errors(notebooks: NotebookFacts) -> Outcome:
-    """What it checks: no notebook cell shows a saved error (a traceback output).
-
-    Why a panel cares: a reviewer scrolling your notebook who meets a red traceback stops trusting
-    every number below it. It reads as "this never ran end to end".
-
-    How to fix: fix the failing cell, then Kernel → Restart & Run All, and commit the clean run.
-    If the error is the point (a demonstration), catch it and print a short message instead.
-
-    Example: `cell 14: KeyError: 'target'` → rename the column before the cell that uses it, rerun all.
-    """
-    if (skip := _no_notebooks(notebooks)):
-        return skip
-    broken = [n for n in notebooks.notebooks if n.has_errors]
-    if not broken:
-        return Outcome.passed(f"none of the {plural(len(notebooks.notebooks), 'notebook')} shows an error output")
-    return Outcome.failed(
-        f"error outputs in {plural(len(broken), 'notebook')}: {names(n.path for n in broken)}",
-        evidence=cap(e for n in broken for e in n.error_evidence()),
-        fix="Fix the failing cells, then restart the kernel, run all cells and commit the notebook.",
-        question="This notebook stops with an error: does the pipeline actually run end to end?",
-    )
-
-
-@check("QA102", area=QUALITY, title="Notebooks ran top to bottom", weight=2)
-def notebook_order(notebooks: NotebookFacts) -> Outcome:
-    """What it checks: in each notebook, the execution counts of code cells increase from top to bottom.
-
-    Why a panel cares: counts like [12] above [3] show cells were run out of order; the saved outputs
-    may depend on hidden state, so nobody can reproduce them by running the notebook as written.
-
-    How to fix: Kernel → Restart & Run All, check the outputs still hold, and commit.
-
-    Example: cell 7 ran as [15] and cell 8 as [4] → after Restart & Run All they read [7], [8].
-    """
-    if (skip := _no_notebooks(notebooks)):
-        return skip
-    shuffled = [n for n in notebooks.notebooks if n.out_of_order]
-    if not shuffled:
-        return Outcome.passed("every executed notebook ran its cells in order")
-    return Outcome.failed(
-        f"cells run out of order in {plural(len(shuffled), 'notebook')}: {names(n.path for n in shuffled)}",
-        evidence=cap(e for n in shuffled if (e := n.order_evidence()) is not None),
-        fix="Restart the kernel and run all cells top to bottom, then commit the notebook.",
-        question="If I restart the kernel and run this notebook top to bottom, do I get your numbers?",
-    )
-
-
-@check("QA103", area=QUALITY, title="Notebooks are executed", weight=1, severity=Severity.LOW)
-def notebook_executed(notebooks: NotebookFacts) -> Outcome:
-    """What it checks: every notebook with code cells was committed with its outputs (some execution count).
-
-    Why a panel cares: a notebook without outputs makes the reader run it to see anything; most won't,
-    and your results stay invisible.
-
-    How to fix: run the notebook once (Restart & Run All) and commit it with outputs, or move the
-    code into a script and show its results in the README.
-
-    Example: `analysis.ipynb` with every `execution_count: null` → run all, save, commit.
-    """
-    if (skip := _no_notebooks(notebooks)):
-        return skip
-    blank = [n for n in notebooks.notebooks if n.unexecuted]
-    if not blank:
-        return Outcome.passed("every notebook with code was saved with its outputs")
-    return Outcome.warned(
-        f"{plural(len(blank), 'notebook')} saved without outputs: {names(n.path for n in blank)}",
-        evidence=cap(Evidence(path=n.path) for n in blank),
-        fix="Run these notebooks once and commit them with their outputs, so readers see results without running them.",
-    )
 
 
 @check("QA104", area=QUALITY, title="No files over 10 MiB in git", weight=2)
@@ -185,25 +104,3 @@ def gitignore(gitignore: Evidence | None) -> Outcome:
         fix="Add a .gitignore covering __pycache__/, .venv/, .env, data/, checkpoints and .ipynb_checkpoints/.",
     )
 
-
-@check("QA108", area=QUALITY, title="History shows the work", weight=1, severity=Severity.LOW)
-def history_shape(history: list[CommitInfo]) -> Outcome:
-    """What it checks: the git history has more than one commit.
-
-    Why a panel cares: a project uploaded as one bulk commit hides how it was built; panels read a
-    history of small, well-described commits as evidence that you worked iteratively and can explain
-    each step.
-
-    How to fix: from now on commit in small steps with messages that say what changed and why
-    ("Add stratified split", "Log PR-AUC to MLflow"). Do not rewrite history just for this.
-
-    Example: one commit "upload project" → later commits like "Add baseline logistic regression".
-    """
-    head = history[0]
-    if len(history) == 1:
-        return Outcome.warned(
-            f"the whole history is one commit ({head.sha[:10]} \"{head.summary[:60]}\")",
-            fix="Commit further work in small, described steps; be ready to walk through how the project evolved.",
-            question="Your history is a single commit: how did the project evolve, and what did you try first?",
-        )
-    return Outcome.passed(f"{plural(len(history), 'commit')} in the history, up to {head.sha[:10]}")

@@ -384,3 +384,87 @@ def test_a_blob_missing_from_the_object_store_has_size_minus_one(tmp_path):
     with SafeGit.open(repo) as g:
         sizes = {e.path: e.size for e in g.tree()}
     assert sizes == {"README.md": 4, "model.pt": -1}
+
+
+# ----- large_blobs: big blobs anywhere in the history a clone receives
+
+
+def _history_with_big_blobs(repo: Path) -> dict[str, str]:
+    """main: big.csv (3000 B) added then deleted, keep.pt (2000 B) still at HEAD, small.txt (10 B)."""
+    first = make_git_repo(repo, {"data/big.csv": b"a" * 3000, "small.txt": b"0123456789"}, message="add data")
+    commit_files(repo, {"keep.pt": b"w" * 2000}, message="add weights")
+    commit_files(repo, {"data/big.csv": None}, message="drop data")
+    return {"first": first or "", "big": git(repo, "rev-parse", f"{first}:data/big.csv"),
+            "keep": git(repo, "rev-parse", "HEAD:keep.pt")}
+
+
+def test_large_blobs_lists_deleted_and_current_big_blobs_with_the_commit_that_added_them(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    ids = _history_with_big_blobs(repo)
+    with SafeGit.open(repo) as safe:
+        scan = safe.large_blobs(1000)
+    assert [(b.path, b.size, b.oid) for b in scan.blobs] == [("data/big.csv", 3000, ids["big"]),
+                                                            ("keep.pt", 2000, ids["keep"])]
+    assert scan.blobs[0].commit == ids["first"] and scan.blobs[0].committed_at == BASE_EPOCH
+    assert scan.total == 2 and scan.missing == 0 and not scan.truncated and scan.objects > 5
+
+
+def test_large_blobs_bound_is_strict_and_keeps_the_largest_within_max_blobs(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    _history_with_big_blobs(repo)
+    with SafeGit.open(repo) as safe:
+        assert [b.size for b in safe.large_blobs(2000).blobs] == [3000]
+        capped = safe.large_blobs(1000, max_blobs=1)
+    assert [b.path for b in capped.blobs] == ["data/big.csv"] and capped.total == 2
+
+
+def test_large_blobs_ignore_the_stash_and_filter_branch_backups_but_see_other_branches(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    make_git_repo(repo, {"a.txt": "a\n"})
+    git(repo, "checkout", "-q", "-b", "side")
+    commit_files(repo, {"side.bin": b"s" * 4000}, message="side branch")
+    git(repo, "checkout", "-q", "main")
+    backup = git(repo, "hash-object", "-w", "--stdin", stdin=b"o" * 5000)
+    tree = git(repo, "mktree", stdin=f"100644 blob {backup}\told.bin\n".encode())
+    git(repo, "update-ref", "refs/original/refs/heads/main", git(repo, "commit-tree", tree, "-m", "backup"))
+    (repo / "a.txt").write_bytes(b"x" * 6000)
+    git(repo, "stash", "-q")
+    with SafeGit.open(repo) as safe:
+        scan = safe.large_blobs(1000)
+    assert [b.path for b in scan.blobs] == ["side.bin"]
+
+
+def test_large_blobs_count_objects_missing_from_the_store_instead_of_failing(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    ids = _history_with_big_blobs(repo)
+    (repo / ".git" / "objects" / ids["big"][:2] / ids["big"][2:]).unlink()
+    with SafeGit.open(repo) as safe:
+        scan = safe.large_blobs(1000)
+    assert [b.path for b in scan.blobs] == ["keep.pt"] and scan.missing == 1
+
+
+def test_large_blobs_stop_at_max_objects_and_say_so(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    _history_with_big_blobs(repo)
+    with SafeGit.open(repo) as safe:
+        scan = safe.large_blobs(1000, max_objects=3)
+    assert scan.truncated and scan.objects == 3
+
+
+def test_large_blobs_of_a_repository_without_commits_are_none(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    make_git_repo(repo)
+    with SafeGit.open(repo) as safe:
+        scan = safe.large_blobs(0)
+    assert scan.blobs == () and scan.objects == 0 and not scan.truncated
+
+
+def test_large_blobs_on_a_hostile_repository_run_nothing_and_change_nothing(tmp_path: Path) -> None:
+    repo, markers, _ = _make_hostile_repo(tmp_path)
+    before = tree_snapshot(repo)
+    with SafeGit.open(repo) as safe:
+        scan = safe.large_blobs(5)
+    assert {b.path for b in scan.blobs} == {"data.txt", ".gitattributes", "src/model.py"}
+    assert all(b.commit for b in scan.blobs)
+    assert sorted(os.listdir(markers)) == []
+    assert tree_snapshot(repo) == before

@@ -12,11 +12,16 @@ from typing import Any
 
 from ..inputs import InputAbsent, Inputs
 from ..model import Evidence, ScanNote
+from .artifacts import detect_artifacts, detect_history_blobs, detect_ignore_coverage, load_ignore_rules
 from .ci import detect_ci
 from .code_hygiene import detect_absolute_paths, detect_secrets
+from .code_layout import detect_code_layout
+from .complexity import detect_code_metrics
+from .linting import detect_linting
 from .dependencies import detect_dependencies
 from .evaluation import detect_evaluation
 from .files import detect_docker, detect_gitignore, detect_large_files
+from .history import detect_git_history
 from .imports import detect_imports
 from .notebooks import detect_notebooks
 from .readme import detect_citation, detect_license, detect_readme, load_readme
@@ -43,11 +48,19 @@ FACT_PROVIDERS = {
     "absolute_paths": detect_absolute_paths,
     "secrets": detect_secrets,
     "gitignore": detect_gitignore,
+    "history_blobs": detect_history_blobs,
+    "ignore_rules": load_ignore_rules,
+    "artifacts": detect_artifacts,
+    "ignore_coverage": detect_ignore_coverage,
     "task": detect_task,
     "runs": detect_run_stores,
     "imports": detect_imports,
     "workflow": detect_workflow,
     "evaluation": detect_evaluation,
+    "code_metrics": detect_code_metrics,
+    "linting": detect_linting,
+    "code_layout": detect_code_layout,
+    "git_history": detect_git_history,
 }
 
 # schema key -> (input name, value used when the detector itself broke)
