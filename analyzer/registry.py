@@ -17,7 +17,7 @@ from .check import Check
 from .model import ScanNote
 
 ENTRY_POINT_GROUP = "portcheck.checks"
-BUILTIN_MODULES = ("readme", "reproducibility", "metrics", "quality", "notebooks", "history", "code_quality", "repo_hygiene")
+BUILTIN_MODULES = ("readme", "reproducibility", "metrics", "quality", "notebooks", "history", "code_quality", "repo_hygiene", "ml_smells")
 
 
 @dataclass

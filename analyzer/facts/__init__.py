@@ -23,6 +23,7 @@ from .evaluation import detect_evaluation
 from .files import detect_docker, detect_gitignore, detect_large_files
 from .history import detect_git_history
 from .imports import detect_imports
+from .ml_smells import detect_ml_smells
 from .notebooks import detect_notebooks
 from .readme import detect_citation, detect_license, detect_readme, load_readme
 from .runstore import detect_run_stores
@@ -57,6 +58,7 @@ FACT_PROVIDERS = {
     "imports": detect_imports,
     "workflow": detect_workflow,
     "evaluation": detect_evaluation,
+    "ml_smells": detect_ml_smells,
     "code_metrics": detect_code_metrics,
     "linting": detect_linting,
     "code_layout": detect_code_layout,
