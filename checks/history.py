@@ -11,6 +11,7 @@ import re
 from collections import Counter
 
 from portcheck.analyzer.check import check
+from portcheck.analyzer.facts.common import excerpt
 from portcheck.analyzer.facts.history import (
     DAY,
     RECENT_DAYS,
@@ -20,7 +21,6 @@ from portcheck.analyzer.facts.history import (
     LowInfoMessage,
     utc_date,
 )
-from portcheck.analyzer.facts.common import excerpt
 from portcheck.analyzer.facts.readme import ReadmeSource
 from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
 

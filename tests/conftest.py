@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from gitutil import BASE_EPOCH, git
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +66,7 @@ def demo_plugin(demo_plugin_path, monkeypatch) -> Path:
 def detect_in(root: Path, files: dict, detector):
     """Write `files` under `root`, then run a fact `detector(repo, sources)` over it."""
     from gitutil import write_files
+
     from portcheck.analyzer.repo import RepoView
     from portcheck.analyzer.sources import Sources
 
@@ -78,6 +78,7 @@ def detect_in(root: Path, files: dict, detector):
 def check_result(root: Path, files: dict, check_id: str):
     """Write `files` under `root`, scan it with only `check_id` selected, and return that result."""
     from gitutil import write_files
+
     from portcheck.analyzer.scan import scan
 
     root.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 import nbformat
 from conftest import check_result
 from nbformat.v4 import new_code_cell, new_notebook
+
 from portcheck.analyzer.model import Status
 
 

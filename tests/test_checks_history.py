@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from gitutil import BASE_EPOCH, git, make_git_repo
+from test_facts_history import ADA, commit_as, day, files
+
 from portcheck.analyzer.model import Status
 from portcheck.analyzer.registry import load_registry
 from portcheck.analyzer.scan import scan
-from test_facts_history import ADA, commit_as, day, files
 
 
 def result(repo: Path, check_id: str):

@@ -1,7 +1,7 @@
 """Metric-reporting checks on small projects written for the purpose."""
 import nbformat
-
 from conftest import check_result
+
 from portcheck.analyzer.model import Status
 
 FRAUD_CODE = """import pandas as pd

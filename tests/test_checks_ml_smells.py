@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import nbformat
 from conftest import check_result
+
 from portcheck.analyzer.model import Severity, Status
 
 HEADER = """import pandas as pd

@@ -4,6 +4,7 @@ from __future__ import annotations
 import nbformat
 from conftest import check_result
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
 from portcheck.analyzer.model import Status
 
 TOLD = [new_markdown_cell("# Titanic survival\n\nWho survived the Titanic, and can a model tell from the passengers?")]

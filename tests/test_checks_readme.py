@@ -1,7 +1,7 @@
 """README checks on small READMEs written for the purpose: pass, fail and the edge cases."""
 import pytest
-
 from conftest import check_result
+
 from portcheck.analyzer.model import Status
 
 GOOD = """# Churn prediction

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from conftest import check_result
 from gitutil import commit_files, git, make_git_repo, tree_snapshot, write_files
+
 from portcheck.analyzer.facts.artifacts import DATA_MIN_BYTES, MODEL_MIN_BYTES
 from portcheck.analyzer.facts.files import LARGE_FILE_BYTES
 from portcheck.analyzer.model import Status

@@ -1,5 +1,6 @@
 """Reproducibility checks on small projects written for the purpose."""
 from conftest import check_result
+
 from portcheck.analyzer.model import Status
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from gitutil import commit_files, git, make_git_repo, write_files
+
 from portcheck.analyzer.facts import FACT_PROVIDERS
 from portcheck.analyzer.facts.artifacts import DATA_MIN_BYTES, MODEL_MIN_BYTES, artifact_kind
 from portcheck.analyzer.facts.files import LARGE_FILE_BYTES

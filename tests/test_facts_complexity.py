@@ -7,10 +7,11 @@ from pathlib import Path
 import nbformat
 from conftest import detect_in
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-from portcheck.analyzer.facts.code_layout import detect_code_layout, import_name
-from portcheck.analyzer.facts.complexity import detect_code_metrics, excluded_reason
 from radon.complexity import cc_visit
 from radon.metrics import mi_rank, mi_visit
+
+from portcheck.analyzer.facts.code_layout import detect_code_layout, import_name
+from portcheck.analyzer.facts.complexity import detect_code_metrics, excluded_reason
 
 
 def code_metrics(root: Path, files: dict):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 from gitutil import write_files
+
 from portcheck.analyzer.facts.evaluation import (
     MAX_ITEMS,
     EvaluationFacts,

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from gitutil import make_git_repo
+
 from portcheck.analyzer.facts.files import (
     LARGE_FILE_BYTES,
     detect_docker,

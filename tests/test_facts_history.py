@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from gitutil import BASE_EPOCH, git, make_git_repo, write_files
+
 from portcheck.analyzer.facts.history import (
     DAY,
     HistoryFacts,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+
 from portcheck.analyzer.facts.dependencies import detect_dependencies
 from portcheck.analyzer.facts.imports import detect_imports, distributions_for
 from portcheck.analyzer.repo import RepoView
@@ -177,3 +178,14 @@ def test_import_under_a_device_check_is_still_required(tmp_path):
     facts = scan(tmp_path, {"requirements.txt": "torch\n",
                             "a.py": "import torch\nif torch.cuda.is_available():\n    import pynvml\n"})
     assert [p.module for p in facts.undeclared] == ["pynvml"]
+
+
+def test_the_projects_own_distribution_and_fallback_imports_are_not_undeclared(tmp_path):
+    facts = scan(tmp_path, {
+        "pyproject.toml": '[project]\nname = "PortCheck"\ndependencies = ["typer", "markdown-it-py"]\n',
+        "analyzer/cli.py": ("from portcheck.reports import html\nfrom markdown_it import MarkdownIt\n"
+                            "try:\n    from typer._click import exceptions\nexcept ImportError:\n"
+                            "    from click import exceptions\n"),
+    })
+    assert [p.module for p in facts.undeclared] == []
+    assert [p.module for p in facts.packages] == ["click", "markdown_it", "typer"]

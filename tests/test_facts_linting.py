@@ -5,6 +5,7 @@ import textwrap
 from pathlib import Path
 
 from gitutil import write_files
+
 from portcheck.analyzer.facts.ci import detect_ci
 from portcheck.analyzer.facts.dependencies import detect_dependencies
 from portcheck.analyzer.facts.linting import detect_linting

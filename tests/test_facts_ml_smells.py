@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nbformat
 from conftest import detect_in
+
 from portcheck.analyzer.facts.ml_smells import MAX_CORRECTED, detect_ml_smells
 from portcheck.analyzer.facts.readme import load_readme
 from portcheck.analyzer.facts.task import detect_task

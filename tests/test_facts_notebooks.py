@@ -8,6 +8,7 @@ import pytest
 from gitutil import make_git_repo
 from nbformat import v3
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
 from portcheck.analyzer.facts.notebooks import (
     HEAVY_NOTEBOOK_BYTES,
     HUGE_OUTPUT_BYTES,

@@ -6,14 +6,15 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
 from portcheck.analyzer.facts.readme import (
     STORY_PARTS,
     ReadmeFacts,
     detect_citation,
     detect_license,
     detect_readme,
-    load_readme,
     find_readme,
+    load_readme,
 )
 from portcheck.analyzer.repo import Limits, RepoView
 

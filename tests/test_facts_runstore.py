@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from gitutil import tree_snapshot, write_files
+
 from portcheck.analyzer.facts.runstore import RunStoreFacts, detect_run_stores
 from portcheck.analyzer.repo import RepoView
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import nbformat
 from conftest import detect_in
+
 from portcheck.analyzer.facts.seeds import detect_seeds
 
 

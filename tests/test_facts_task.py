@@ -5,6 +5,7 @@ from pathlib import Path
 
 import nbformat
 from gitutil import write_files
+
 from portcheck.analyzer.facts.readme import load_readme
 from portcheck.analyzer.facts.task import (
     MAX_SIGNALS_PER_KIND,

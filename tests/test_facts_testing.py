@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import detect_in
+
 from portcheck.analyzer.facts.testing import detect_tests, is_test_path
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gitutil import write_files
+
 from portcheck.analyzer.facts.readme import load_readme
 from portcheck.analyzer.facts.workflow import detect_workflow
 from portcheck.analyzer.repo import RepoView

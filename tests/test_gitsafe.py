@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from gitutil import AUTHOR_EMAIL, AUTHOR_NAME, BASE_EPOCH, commit_files, git, make_git_repo, tree_snapshot
+
 from portcheck.analyzer.gitsafe import CommitInfo, GitRefused, GitUnavailable, SafeGit, TreeEntry
 
 MARKER_NAMES = ("fsmonitor", "pager", "clean", "smudge", "textconv", "alias", "gpg", "ssh", "hook")
@@ -375,6 +376,7 @@ def test_repository_under_a_path_with_a_newline_and_quote_is_read(tmp_path: Path
 
 def test_a_blob_missing_from_the_object_store_has_size_minus_one(tmp_path):
     from gitutil import git, make_git_repo
+
     from portcheck.analyzer.gitsafe import SafeGit
 
     repo = tmp_path / "repo"

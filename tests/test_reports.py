@@ -14,10 +14,11 @@ import jsonschema
 import pytest
 from markdown_it import MarkdownIt
 from markupsafe import escape
+from report_factory import REPO_ROOT, make_report, replace_check
+
 from portcheck.analyzer.model import SCHEMA_VERSION, Evidence, Report, ScanNote, Scores, Status, TalkingPoint
 from portcheck.reports import html, json_report, markdown, sarif, terminal
 from portcheck.reports.presentation import points_text, readiness
-from report_factory import REPO_ROOT, make_report, replace_check
 
 SARIF_SCHEMA_PATH = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 SCRIPT = "<script>alert(1)</script>"

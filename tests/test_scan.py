@@ -6,9 +6,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from conftest import ROOT, copy_sample, run_cli
 from gitutil import git, make_git_repo, tree_snapshot
+
 from portcheck.analyzer.model import Status
 from portcheck.analyzer.registry import load_registry
 from portcheck.analyzer.scan import scan

@@ -17,12 +17,12 @@ from .ci import detect_ci
 from .code_hygiene import detect_absolute_paths, detect_secrets
 from .code_layout import detect_code_layout
 from .complexity import detect_code_metrics
-from .linting import detect_linting
 from .dependencies import detect_dependencies
 from .evaluation import detect_evaluation
 from .files import detect_docker, detect_gitignore, detect_large_files
 from .history import detect_git_history
 from .imports import detect_imports
+from .linting import detect_linting
 from .ml_smells import detect_ml_smells
 from .notebooks import detect_notebooks
 from .readme import detect_citation, detect_license, detect_readme, load_readme

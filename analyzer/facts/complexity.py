@@ -23,7 +23,8 @@ one block named `cell N`; functions defined in a cell are blocks of their own. M
 Not judged: tests (`is_test_path`, `conftest.py`), vendored code (a `vendor/`, `third_party/`,
 `external/`, `site-packages/` … folder) and generated files (`*_pb2.py`, Django `migrations/`, a
 "generated … do not edit" comment in the first 5 lines). Docstring coverage also leaves out
-`setup.py`, `noxfile.py`, `conf.py`, `__main__.py` and anything under `docs/`. A public definition is a module-level function or class, or a method of a
+`setup.py`, `noxfile.py`, `conf.py`, `__main__.py` and anything under `docs/`.
+A public definition is a module-level function or class, or a method of a
 public class, whose name does not start with `_`, in a module whose path has no `_private` part;
 `@overload` stubs and property setters/deleters are not counted.
 """

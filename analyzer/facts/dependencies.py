@@ -67,6 +67,7 @@ class DependencyFacts:
     locked: tuple[str, ...]                # names a lock file or constraints file pins exactly
     unparseable: tuple[Evidence, ...]      # lines / files that could not be read as declarations
     python_versions: tuple[PythonVersion, ...]
+    own_names: frozenset[str] = frozenset()  # the project's own distribution names (normalised)
 
     @property
     def lockfile(self) -> bool:
@@ -728,4 +729,5 @@ def detect_dependencies(repo: RepoView) -> DependencyFacts:
         locked=tuple(sorted(collector.locked)),
         unparseable=tuple(collector.problems),
         python_versions=tuple(pythons),
+        own_names=frozenset(collector.own_names),
     )

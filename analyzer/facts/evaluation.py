@@ -424,7 +424,8 @@ _EFFECT = (r"sav(?:e|es|ed|ing|ings)|reduc(?:e|es|ed|ing|tion)|cut(?:s|ting)?|lo
            r"maximi[sz](?:e|es|ed|ing)|free(?:s|d)? up|recover(?:s|ed|ing)?|protect(?:s|ed|ing)?|"
            r"earn(?:s|ed|ing)?|catch(?:es|ing)?|caught|flag(?:s|ged|ging)?")
 _OUTCOME = (r"costs(?! functions?)|(?:operational|operating|business|financial|customer|support|labou?r|"
-            r"maintenance|annual|monthly|total) costs?|costs? (?:of|per|savings?|reductions?)|revenue|profits?|churn(?:ers)?|customers?|clients?|patients?|"
+            r"maintenance|annual|monthly|total) costs?|costs? (?:of|per|savings?|reductions?)|"
+            r"revenue|profits?|churn(?:ers)?|customers?|clients?|patients?|"
             r"false (?:alarms?|positives?|negatives?)|fraud(?:ulent)?(?: \w+)?|(?:financial )?losses|"
             r"downtime|manual (?:work|effort|review|labou?r|checks?|inspection)|workload|man[- ]hours|"
             r"(?:working |labou?r )?hours|readmissions?|defects?|waste|complaints|defaults|retention|"
@@ -473,7 +474,8 @@ def _states_impact(sentence: str) -> bool:
 # ==== notebooks ====================================================================================
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-_PROGRESS = re.compile(r"^\s*(?:(?:train|training|val|valid|validation|test|eval)\s+)?\[?(?:epoch|iter(?:ation)?|step|batch|it)\b\s*[:=#\[]?\s*\d+|\d+/\d+ \[[=>.]*\]|━|"
+_PROGRESS = re.compile(r"^\s*(?:(?:train|training|val|valid|validation|test|eval)\s+)?\[?"
+                       r"(?:epoch|iter(?:ation)?|step|batch|it)\b\s*[:=#\[]?\s*\d+|\d+/\d+ \[[=>.]*\]|━|"
                        r"\bETA\b|\d+it/s|\d+s/it", re.IGNORECASE)
 _ARRAY = re.compile(r"array\(|\[\s*[-+]?\d*\.?\d+(?:e[-+]?\d+)?(?:[\s,]+[-+]?\d*\.?\d+(?:e[-+]?\d+)?)+")
 _REPORT_HEADER = re.compile(r"^\s*precision\s+recall\s+f1-score\s+support\s*$")

@@ -269,6 +269,8 @@ IMPORT_DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "scrapy": ("scrapy",),
     "jinja2": ("jinja2",),
     "markdown": ("markdown",),
+    "markdown_it": ("markdown-it-py",),
+    "mdit_py_plugins": ("mdit-py-plugins",),
     "marshmallow": ("marshmallow",),
     "jwt": ("pyjwt",),
     "jose": ("python-jose",),

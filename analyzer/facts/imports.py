@@ -151,7 +151,9 @@ def _imports(node: ast.AST, optional: bool = False) -> Iterator[_Import]:
         guarded = optional or any(_catches_import_error(h) for h in node.handlers)
         for child in node.body:
             yield from _imports(child, guarded)
-        for child in [*node.handlers, *node.orelse, *node.finalbody]:
+        for handler in node.handlers:  # a fallback import runs only when the first choice is missing
+            yield from _imports(handler, optional or _catches_import_error(handler))
+        for child in [*node.orelse, *node.finalbody]:
             yield from _imports(child, optional)
         return
     if isinstance(node, ast.If) and _guards_availability(node.test):
@@ -226,7 +228,7 @@ def detect_imports(repo: RepoView, sources: Sources, dependencies: DependencyFac
         for imported in _unit_imports(unit):
             top = imported.name.split(".")[0]
             if (top in _STDLIB or local.provides(top, unit.path) or _GENERATED.search(top)
-                    or _runtime_provided(imported.name, unit)):
+                    or canonicalize_name(top) in dependencies.own_names or _runtime_provided(imported.name, unit)):
                 continue
             found.setdefault(_table_key(imported.name), []).append(
                 (imported.optional, unit.evidence(imported.line)))

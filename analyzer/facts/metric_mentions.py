@@ -46,7 +46,8 @@ _METRIC_SPECS: tuple[tuple[str, str], ...] = (
     ("accuracy", (r"(?i:(?:(?:train|training|val|valid|validation|test|testing|eval|dev|holdout|best|final|"
                   r"mean|avg|average)[ _/-])?acc(?:uracy)?)")),
     ("auc", r"(?i:auc)"),
-    ("f1", r"(?i:(?:macro|micro|weighted)[- _]?f[- _]?1(?:[- _]?score)?|f[- _]?1(?:[- _]?(?:score|measure|macro|micro|weighted))?|f[- ]?(?:score|measure))"),
+    ("f1", r"(?i:(?:macro|micro|weighted)[- _]?f[- _]?1(?:[- _]?score)?|"
+           r"f[- _]?1(?:[- _]?(?:score|measure|macro|micro|weighted))?|f[- ]?(?:score|measure))"),
     ("precision", r"(?i:precision(?:@(?:\d+|k))?)"),
     ("recall", r"(?i:recall(?:@(?:\d+|k))?|sensitivity|true positive rate)"),
     ("other:specificity", r"(?i:specificity)"),
