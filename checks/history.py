@@ -33,6 +33,8 @@ MIN_JUDGED = 3            # fewer messages than this are too few to judge habits
 LOW_INFO_WARN = 0.4       # this share of low-information messages or more is a finding
 MAX_EXAMPLES = 10         # low-information messages cited
 MOSTLY_ONE_AUTHOR = 0.8   # the most active person wrote at least this share: "your project"
+CORE_SHARE = 0.1          # a person with at least this share of the commits is part of the core team
+COMMUNITY_SIZE = 10       # more people than this: an open-source community, not a team with roles
 
 _HISTORY_FIX = ("Keep committing in small steps that each say what changed and why (\"Add stratified "
                 "5-fold split\", \"Log PR-AUC next to accuracy\"); do not rewrite history just for this. "
@@ -224,8 +226,9 @@ def authorship(git_history: HistoryFacts, readme_source: ReadmeSource | None) ->
     share — and, for team work, whether the README says who did what (a "Team", "Contributors" or
     "My role" section, or a sentence like "I built the feature pipeline"). Identities are merged by
     e-mail and name; bots (dependabot, github-actions, pre-commit-ci, any `[bot]`) and merges are not
-    counted. A history written mostly by one person (80 % of the commits or more) passes. Skipped on
-    a shallow clone.
+    counted. A history written mostly by one person (80 % of the commits or more, or nobody else with
+    10 % of them) passes, and so does an open-source project of more than 10 contributors (the talking
+    point then asks you to name your own pull requests). Skipped on a shallow clone.
 
     Why a panel cares: "What was your part?" is among the first questions about any project. A solo
     history backs "I built this end to end"; in a team history the panel wants to know which parts
@@ -255,7 +258,12 @@ def authorship(git_history: HistoryFacts, readme_source: ReadmeSource | None) ->
     people = len(h.authors)
     summary = (f"{people} people committed{_window_note(h)}; the most active, {top.name}, wrote "
                f"{top.commits} of {n} ({h.top_share:.0%}){bots}")
-    if h.top_share >= MOSTLY_ONE_AUTHOR:
+    core = [a for a in h.authors if a.commits >= CORE_SHARE * n]
+    if people > COMMUNITY_SIZE:
+        return Outcome.passed(f"{summary}: an open-source project with many contributors", evidence=evidence,
+                              talking_point=f"{people} people contributed to this project: name the pull requests "
+                                            "or commits that are yours and what each changed.")
+    if h.top_share >= MOSTLY_ONE_AUTHOR or len(core) < 2:
         return Outcome.passed(summary, evidence=evidence, talking_point=(
             f"{top.name} wrote {h.top_share:.0%} of the {n} commits and "
             f"{plural(people - 1, 'other person', 'other people')} the rest: if that is you, call it your "

@@ -178,3 +178,24 @@ def test_qa141_team_history_passes_when_the_readme_states_roles(tmp_path):
     assert res.status is Status.PASS
     assert res.evidence[0].path == "README.md" and res.evidence[0].line == 5
     assert "walk through your own part" in res.talking_point
+
+
+def test_qa141_drive_by_contributors_do_not_make_a_team(tmp_path):
+    repo = tmp_path / "mostly"
+    make_git_repo(repo)
+    authors = [ADA] * 12 + [("Sam Lee", "sam@example.org")] + [ADA] * 2 + [("Ana Ruiz", "ana@example.org")]
+    for n, author in enumerate(authors):
+        commit_as(repo, {f"f{n}.py": "1\n"}, f"Add part {n} of the pipeline", date=day(n), author=author)
+    res = result(repo, "QA141")
+    assert res.status is Status.PASS and "Ada Tester wrote 88% of the 16 commits" in res.talking_point
+
+
+def test_qa141_an_open_source_community_is_not_asked_for_a_roles_section(tmp_path):
+    repo = tmp_path / "community"
+    make_git_repo(repo)
+    for n in range(12):
+        commit_as(repo, {f"f{n}.py": "1\n"}, f"Add part {n} of the pipeline", date=day(n),
+                  author=(f"Person {chr(65 + n)}", f"p{n}@example.org"))
+    res = result(repo, "QA141")
+    assert res.status is Status.PASS and "open-source project with many contributors" in res.message
+    assert "name the pull requests" in res.talking_point
