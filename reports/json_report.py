@@ -2,9 +2,22 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
-from ..analyzer.model import SCHEMA_VERSION, Report, to_plain
+from ..analyzer.model import (
+    SCHEMA_VERSION,
+    Area,
+    CheckResult,
+    Evidence,
+    Report,
+    ScanNote,
+    Scores,
+    Severity,
+    Status,
+    TalkingPoint,
+    to_plain,
+)
 
 
 def report_document(report: Report) -> dict[str, Any]:
@@ -25,3 +38,91 @@ def report_document(report: Report) -> dict[str, Any]:
 def render(report: Report) -> str:
     """The report as an indented JSON document ending in a newline (no timestamps, stable order)."""
     return json.dumps(report_document(report), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+class ReportFormatError(ValueError):
+    """A JSON document that is not a portcheck report this version can read; str(exc) says why."""
+
+
+def _items(doc: Any, key: str) -> list[dict[str, Any]]:
+    value = doc.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ReportFormatError(f"'{key}' must be a list of objects")
+    return value
+
+
+def _evidence(items: Any) -> tuple[Evidence, ...]:
+    if not isinstance(items, list):
+        return ()
+    return tuple(Evidence(path=str(e.get("path", "")), line=e.get("line") if isinstance(e.get("line"), int) else None,
+                          excerpt=e.get("excerpt") if isinstance(e.get("excerpt"), str) else None)
+                 for e in items if isinstance(e, dict))
+
+
+def _text(item: dict[str, Any], key: str) -> str | None:
+    value = item.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _result(item: dict[str, Any]) -> CheckResult:
+    try:
+        return CheckResult(
+            id=str(item["id"]), area=Area(item["area"]), title=str(item["title"]),
+            severity=Severity(item["severity"]), weight=int(item["weight"]), status=Status(item["status"]),
+            message=str(item.get("message", "")), evidence=_evidence(item.get("evidence")),
+            fix=_text(item, "fix"), talking_point=_text(item, "talking_point"), question=_text(item, "question"),
+            points=float(item.get("points", 0.0)),
+        )
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ReportFormatError(f"check {item.get('id', '?')!r} is malformed: {type(exc).__name__}: {exc}") from None
+
+
+def report_from_document(doc: Any) -> Report:
+    """Rebuild a `Report` from the JSON document `render` wrote (this or an older 1.x schema).
+
+    Raises ReportFormatError for anything else: another tool's JSON, a newer major schema, a malformed
+    check. Facts are kept as plain data.
+    """
+    if not isinstance(doc, dict) or "schema_version" not in doc or "checks" not in doc:
+        raise ReportFormatError("not a portcheck JSON report (no schema_version or checks)")
+    major = str(doc["schema_version"]).split(".")[0]
+    if major != SCHEMA_VERSION.split(".")[0]:
+        raise ReportFormatError(f"schema version {doc['schema_version']} is not readable by this portcheck "
+                                f"(reads {SCHEMA_VERSION.split('.')[0]}.x)")
+    scores, tool, repo = doc.get("scores"), doc.get("tool") or {}, doc.get("repo") or {}
+    if not isinstance(scores, dict) or not isinstance(scores.get("overall"), int) or not isinstance(scores.get("areas"), dict):
+        raise ReportFormatError("'scores' must hold an integer 'overall' and an 'areas' object")
+    return Report(
+        tool_version=str(tool.get("version", "?")) if isinstance(tool, dict) else "?",
+        repo_root=str(repo.get("root", "")) if isinstance(repo, dict) else "",
+        commit=repo.get("commit") if isinstance(repo, dict) and isinstance(repo.get("commit"), str) else None,
+        facts=doc.get("facts") if isinstance(doc.get("facts"), dict) else {},
+        scores=Scores(areas={str(k): int(v) for k, v in scores["areas"].items() if isinstance(v, int)},
+                      overall=scores["overall"]),
+        checks=tuple(_result(item) for item in _items(doc, "checks")),
+        talking_points=tuple(TalkingPoint(kind=str(t.get("kind", "")), text=str(t.get("text", "")),
+                                          evidence=_evidence(t.get("evidence")))
+                             for t in _items(doc, "talking_points")),
+        scan_notes=tuple(ScanNote(kind=str(n.get("kind", "")), message=str(n.get("message", "")), path=_text(n, "path"))
+                         for n in _items(doc, "scan_notes")),
+        ignored={str(k): str(v) for k, v in (doc.get("ignored") or {}).items()} if isinstance(doc.get("ignored"), dict) else {},
+    )
+
+
+def load_report(path: Path, max_bytes: int = 64 * 1024 * 1024) -> Report:
+    """Read a JSON report file; ReportFormatError (one-line reason) when it is unreadable or not a report."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise ReportFormatError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise ReportFormatError(f"{path}: larger than {max_bytes // (1024 * 1024)} MiB, not read")
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ReportFormatError(f"{path}: not valid JSON: {type(exc).__name__}") from None
+    try:
+        return report_from_document(doc)
+    except ReportFormatError as exc:
+        raise ReportFormatError(f"{path}: {exc}") from None
