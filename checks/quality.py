@@ -24,10 +24,13 @@ def large_files(large_files: LargeFiles) -> Outcome:
     Example: `data/train.csv` (420 MiB) → `git rm --cached data/train.csv`, `data/` in `.gitignore`,
     `dvc add data/train.csv` and a `dvc pull` line in the README.
     """
+    unknown = (f"; {plural(len(large_files.unknown_size), 'tracked file')} of unknown size (blob missing from "
+               f"the object store, e.g. a partial clone): {names(large_files.unknown_size)}"
+               if large_files.unknown_size else "")
     if not large_files.files:
-        return Outcome.passed("no tracked file is over 10 MiB")
+        return Outcome.passed(f"no tracked file is over 10 MiB{unknown}")
     return Outcome.failed(
-        f"{plural(len(large_files.files), 'file')} over 10 MiB in git: {names(f.path for f in large_files.files)}",
+        f"{plural(len(large_files.files), 'file')} over 10 MiB in git: {names(f.path for f in large_files.files)}{unknown}",
         evidence=cap(f.evidence for f in large_files.files),
         fix="Untrack these files (git rm --cached), ignore them in .gitignore, and store them with DVC, "
             "Git LFS or object storage, with a download step in the README.",

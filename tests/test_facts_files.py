@@ -137,3 +137,13 @@ def test_no_docker_files_gives_no_evidence(tmp_path: Path) -> None:
 def test_unreadable_dockerfile_is_still_docker(tmp_path: Path) -> None:
     write(tmp_path, "Dockerfile", b"\xff\xfe\x00FROM")
     assert [e.path for e in detect_docker(RepoView(tmp_path))] == ["Dockerfile"]
+
+
+def test_qa104_names_tracked_files_whose_size_is_unknown(tmp_path: Path) -> None:
+    from portcheck.checks.quality import large_files
+
+    tree = [TreeEntry(path="weights/best.pt", size=-1, oid="1" * 40, mode="100644")]
+    outcome = large_files.func(large_files=detect_large_files(RepoView(tmp_path), tree))
+    assert outcome.status.value == "pass"
+    assert outcome.message == ("no tracked file is over 10 MiB; 1 tracked file of unknown size (blob missing from "
+                               "the object store, e.g. a partial clone): weights/best.pt")
