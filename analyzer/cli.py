@@ -42,7 +42,7 @@ app = typer.Typer(
     ),
 )
 
-COMMANDS = {"scan", "checks", "explain"}
+COMMANDS = {"scan", "checks", "explain", "badge", "diff", "cohort"}
 DEFAULT_HTML = "portcheck-report.html"
 EXIT_BELOW_THRESHOLD = 1
 EXIT_USAGE = 2
@@ -85,6 +85,10 @@ def scan(
     fail_under: Annotated[Optional[int], typer.Option("--fail-under", metavar="N", min=0, max=100, help=(
         "Exit with status 1 when the overall score is below N (0-100). Also read from "
         "[tool.portcheck] fail-under."), show_default=False)] = None,
+    fail_under_area: Annotated[Optional[list[str]], typer.Option("--fail-under-area", metavar="AREA=N", help=(
+        "Exit with status 1 when an area's score is below N, e.g. readme=70; comma-separated or repeated. "
+        "Areas: readme, reproducibility, metrics, quality. Also read from [tool.portcheck] fail-under-area."),
+        show_default=False)] = None,
     select: Annotated[Optional[list[str]], typer.Option("--select", metavar="IDS", help=(
         "Run only these checks: ids or prefixes, comma-separated or repeated (e.g. RD,RP101)."),
         show_default=False)] = None,
@@ -94,6 +98,7 @@ def scan(
         "Show progress on the terminal (standard error) while a scan takes more than a moment."))] = True,
 ) -> None:
     """Scan a repository and write its readiness report."""
+    from .config import parse_area_thresholds, threshold_failures, unscored_area_thresholds
     from .scan import scan as run_scan
 
     root = path.expanduser()
@@ -101,10 +106,14 @@ def scan(
         raise click_errors.UsageError(f"{path}: no such folder")
     if not root.is_dir():
         raise click_errors.UsageError(f"{path}: is a file; give the repository's folder")
+    try:
+        area_thresholds = parse_area_thresholds(_split(fail_under_area))
+    except ValueError as exc:
+        raise click_errors.UsageError(f"--fail-under-area: {exc}") from None
     destination = output if output is not None else (DEFAULT_HTML if format is Format.html else "-")
     with _ProgressDisplay(enabled=progress and sys.stderr.isatty()) as display:
         report = run_scan(root, select=_split(select), ignore=_split(ignore), fail_under=fail_under,
-                          progress=display.update)
+                          fail_under_area=area_thresholds, progress=display.update)
     text = _render(report, format)
     if destination == "-":
         sys.stdout.write(text)
@@ -112,9 +121,12 @@ def scan(
     else:
         written = _write_atomically(Path(destination), text)
         _print_summary(report, written, root)
-    threshold = report.fail_under
-    if threshold is not None and report.scores.overall < threshold:
-        typer.echo(f"portcheck: overall score {report.scores.overall} is below {threshold}", err=True)
+    for note in unscored_area_thresholds(report):
+        typer.echo(f"portcheck: note: {note}", err=True)
+    failures = threshold_failures(report)
+    for failure in failures:
+        typer.echo(f"portcheck: {failure}", err=True)
+    if failures:
         raise typer.Exit(EXIT_BELOW_THRESHOLD)
 
 
@@ -137,6 +149,11 @@ def _write_atomically(target: Path, text: str) -> Path:
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise click_errors.UsageError(f"-o {target}: folder {parent} does not exist")
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        # a device, FIFO or /dev/stdout-style link: write through it, never replace it with a file
+        with target.open("w", encoding="utf-8") as fh:
+            fh.write(text)
+        return target
     fd, tmp = tempfile.mkstemp(prefix=".portcheck-", dir=parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -229,6 +246,11 @@ class _ProgressDisplay:
                 self._status.stop()
 
 
+from . import cli_badge  # noqa: E402,F401,I001  registers `portcheck badge` (I001: one import per command module)
+from . import cli_diff  # noqa: E402,F401  registers `portcheck diff`
+from . import cli_cohort  # noqa: E402,F401  registers `portcheck cohort`
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: `portcheck PATH` means `portcheck scan PATH`; usage errors exit 2 in one line."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -252,4 +274,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m portcheck.analyzer.cli` runs this file as __main__, a second copy of the module; the
+    # command modules register on the importable module's `app`, so run that module's main.
+    from portcheck.analyzer.cli import main as registered_main
+    sys.exit(registered_main())

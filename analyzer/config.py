@@ -3,7 +3,8 @@
     [tool.portcheck]
     select = ["RD", "RP101"]                       # ids or id prefixes; default: every check
     ignore = { QA104 = "the model file is the deliverable" }   # or a list of ids
-    fail-under = 70
+    fail-under = 70                                # exit 1 when the overall score is below
+    fail-under-area = { readme = 70, metrics = 50 } # exit 1 when an area's score is below
 
 The file is read as data (tomllib) through the repository view; a malformed table is reported and
 the defaults are used. Ignored checks do not run; the report lists them with their reasons.
@@ -15,10 +16,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .check import Check
+from .model import Area, Report
 from .repo import RepoView
 
 CLI_REASON = "ignored on the command line"
 NO_REASON = "ignored in [tool.portcheck] (no reason given)"
+AREA_NAMES = tuple(a.value for a in Area)
+_KNOWN_KEYS = {"select", "ignore", "fail-under", "fail-under-area"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,6 +32,7 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: Mapping[str, str] = field(default_factory=dict)
     fail_under: int | None = None
+    fail_under_area: Mapping[str, int] = field(default_factory=dict)  # area name -> threshold
     problems: tuple[str, ...] = ()
 
 
@@ -48,12 +53,60 @@ def read_repo_config(repo: RepoView) -> Config:
     select = _id_list(table.get("select", []), "select", problems)
     ignore = _ignore_table(table.get("ignore", {}), problems)
     fail_under = table.get("fail-under")
-    if fail_under is not None and not (isinstance(fail_under, int) and 0 <= fail_under <= 100):
+    if fail_under is not None and not _is_score(fail_under):
         problems.append("[tool.portcheck] fail-under must be an integer 0-100; ignored")
         fail_under = None
-    for key in sorted(set(table) - {"select", "ignore", "fail-under"}):
+    fail_under_area = _area_table(table.get("fail-under-area", {}), problems)
+    for key in sorted(set(table) - _KNOWN_KEYS):
         problems.append(f"[tool.portcheck] has an unknown key {key!r}; ignored")
-    return Config(select=tuple(select), ignore=ignore, fail_under=fail_under, problems=tuple(problems))
+    return Config(select=tuple(select), ignore=ignore, fail_under=fail_under, fail_under_area=fail_under_area,
+                  problems=tuple(problems))
+
+
+def _is_score(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100
+
+
+def _area_table(value: object, problems: list[str]) -> dict[str, int]:
+    """`fail-under-area = { readme = 70 }`: valid entries kept, each invalid one reported and dropped."""
+    if not isinstance(value, dict):
+        problems.append("[tool.portcheck] fail-under-area must be a table of area = score, e.g. "
+                        "{ readme = 70 }; ignored")
+        return {}
+    out = {}
+    for key, threshold in value.items():
+        area = str(key).strip().lower()
+        if area not in AREA_NAMES:
+            problems.append(f"[tool.portcheck] fail-under-area has an unknown area {key!r} "
+                            f"(areas: {', '.join(AREA_NAMES)}); ignored")
+        elif not _is_score(threshold):
+            problems.append(f"[tool.portcheck] fail-under-area {area} must be an integer 0-100; ignored")
+        else:
+            out[area] = threshold
+    return out
+
+
+def parse_area_thresholds(values: Iterable[str]) -> dict[str, int]:
+    """`AREA=N` items from the command line (e.g. `readme=70`) as {area: N}; a later item wins.
+
+    Raises ValueError with a one-line reason for a malformed item, an unknown area or N outside 0-100.
+    """
+    out = {}
+    for item in values:
+        name, sep, number = item.partition("=")
+        area = name.strip().lower()
+        if not sep or not area:
+            raise ValueError(f"{item.strip()!r} is not AREA=N (e.g. readme=70)")
+        if area not in AREA_NAMES:
+            raise ValueError(f"unknown area {name.strip()!r}; valid areas: {', '.join(AREA_NAMES)}")
+        try:
+            threshold = int(number.strip())
+        except ValueError:
+            threshold = -1
+        if not 0 <= threshold <= 100:
+            raise ValueError(f"{item.strip()!r}: the threshold must be an integer 0-100")
+        out[area] = threshold
+    return out
 
 
 def _id_list(value: object, key: str, problems: list[str]) -> list[str]:
@@ -73,9 +126,10 @@ def _ignore_table(value: object, problems: list[str]) -> dict[str, str]:
 
 
 def with_cli(config: Config, *, select: Iterable[str] = (), ignore: Iterable[str] = (),
-             fail_under: int | None = None) -> Config:
+             fail_under: int | None = None, fail_under_area: Mapping[str, int] | None = None) -> Config:
     """The repository's configuration overridden by command-line options: --select replaces the
-    repository's selection, --ignore adds to its ignores, --fail-under replaces its threshold."""
+    repository's selection, --ignore adds to its ignores, --fail-under replaces its threshold and
+    --fail-under-area replaces the thresholds of the areas it names (the others stay)."""
     cli_select = tuple(s.strip().upper() for s in select if s.strip())
     merged_ignore = dict(config.ignore)
     merged_ignore.update({i.strip().upper(): CLI_REASON for i in ignore if i.strip()})
@@ -83,8 +137,32 @@ def with_cli(config: Config, *, select: Iterable[str] = (), ignore: Iterable[str
         select=cli_select or config.select,
         ignore=merged_ignore,
         fail_under=fail_under if fail_under is not None else config.fail_under,
+        fail_under_area={**config.fail_under_area, **(fail_under_area or {})},
         problems=config.problems,
     )
+
+
+def threshold_failures(report: Report) -> list[str]:
+    """One line per threshold the report's scores are below: the overall one first, then each area's
+    in area order. An area without a score (no applicable check) is not below its threshold."""
+    lines = []
+    if report.fail_under is not None and report.scores.overall < report.fail_under:
+        lines.append(f"overall score {report.scores.overall} is below {report.fail_under}")
+    for area, threshold in _area_thresholds(report):
+        score = report.scores.areas.get(area)
+        if score is not None and score < threshold:
+            lines.append(f"{area} score {score} is below {threshold}")
+    return lines
+
+
+def unscored_area_thresholds(report: Report) -> list[str]:
+    """The area thresholds that could not apply because the area has no score, one line each."""
+    return [f"{area} has no score (no applicable check); its threshold {threshold} does not apply"
+            for area, threshold in _area_thresholds(report) if area not in report.scores.areas]
+
+
+def _area_thresholds(report: Report) -> list[tuple[str, int]]:
+    return [(a, report.fail_under_area[a]) for a in AREA_NAMES if a in report.fail_under_area]
 
 
 def _matches(pattern: str, check_id: str) -> bool:

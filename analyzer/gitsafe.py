@@ -35,7 +35,7 @@ import subprocess
 import tempfile
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -108,6 +108,17 @@ class BlobScan:
     truncated: bool
 
 
+@dataclass(frozen=True, kw_only=True)
+class CommitTree:
+    """One commit's tree (`SafeGit.tree_at`): the commit's full id, its blobs as `SafeGit.tree` lists
+    HEAD's (symlinks included, mode 120000; sorted by path) and the paths of its gitlinks (submodules:
+    commits of other repositories, with no content here), sorted."""
+
+    commit: str
+    entries: tuple[TreeEntry, ...]
+    gitlinks: tuple[str, ...]
+
+
 # Options put before every git subcommand, ours and GitPython's.
 _HARDENING_OPTIONS: tuple[str, ...] = (
     "--no-pager",
@@ -127,6 +138,9 @@ _MAX_HEAD_BYTES = 4096             # HEAD and each loose ref
 _MAX_PACKED_REFS_BYTES = 64 * 1024 * 1024
 _MAX_SHALLOW_BYTES = 16 * 1024 * 1024
 _MAX_REASON_CHARS = 200
+_MAX_REV_CHARS = 256               # a revision named by the user (`tree_at`)
+_BATCH_BYTES = 32 * 1024 * 1024    # blob bytes one `cat-file --batch` run of `read_blobs` may return
+_BATCH_OBJECTS = 2_000             # blobs one such run may return
 
 _OID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
 _OID_TEXT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -528,9 +542,8 @@ def _to_int(raw: bytes) -> int:
         return 0
 
 
-def _parse_ls_tree(out: bytes) -> list[TreeEntry]:
-    """`ls-tree -r -z -l` records to blob entries sorted by path (paths decoded with surrogateescape)."""
-    entries: list[TreeEntry] = []
+def _ls_tree_records(out: bytes) -> Iterator[tuple[bytes, bytes, bytes, bytes, bytes]]:
+    """`ls-tree -r -z -l` output as (mode, kind, oid, size, path) records; GitUnavailable if malformed."""
     for record in out.split(b"\0"):
         if not record:
             continue
@@ -539,6 +552,13 @@ def _parse_ls_tree(out: bytes) -> list[TreeEntry]:
         if not tab or len(fields) != 4:
             raise GitUnavailable("unexpected git ls-tree output")
         mode, kind, oid, size = fields
+        yield mode, kind, oid, size, path
+
+
+def _parse_ls_tree(out: bytes) -> list[TreeEntry]:
+    """`ls-tree -r -z -l` records to blob entries sorted by path (paths decoded with surrogateescape)."""
+    entries: list[TreeEntry] = []
+    for mode, kind, oid, size, path in _ls_tree_records(out):
         if kind != b"blob":
             continue  # submodules (commits) have no size and no content here
         known = size.isdigit()  # git prints "-" or "BAD" when the blob is missing from the object store
@@ -546,6 +566,34 @@ def _parse_ls_tree(out: bytes) -> list[TreeEntry]:
                                  oid=oid.decode("ascii", "replace"), mode=mode.decode("ascii", "replace")))
     entries.sort(key=lambda entry: entry.path)
     return entries
+
+
+def _parse_gitlinks(out: bytes) -> list[str]:
+    """The paths of the gitlinks (submodule commits) in `ls-tree -r -z -l` output, sorted."""
+    return sorted(path.decode("utf-8", "surrogateescape")
+                  for _mode, kind, _oid, _size, path in _ls_tree_records(out) if kind == b"commit")
+
+
+def _parse_batch(out: bytes, wanted: Sequence[str]) -> dict[str, bytes]:
+    """`cat-file --batch` output for the ids in `wanted` (in that order) to {id: content} for blobs."""
+    blobs: dict[str, bytes] = {}
+    position = 0
+    for oid in wanted:
+        end = out.find(b"\n", position)
+        if end < 0:
+            raise GitUnavailable("unexpected git cat-file output")
+        header = out[position:end].split()
+        position = end + 1
+        if len(header) != 3 or not header[2].isdigit():
+            continue  # "<id> missing": absent from the object store
+        size = int(header[2])
+        content = out[position:position + size]
+        if len(content) != size or out[position + size:position + size + 1] != b"\n":
+            raise GitUnavailable("unexpected git cat-file output")
+        position += size + 1
+        if header[1] == b"blob" and header[0].decode("ascii", "replace") == oid:
+            blobs[oid] = content
+    return blobs
 
 
 def _parse_log(out: bytes) -> list[CommitInfo]:
@@ -789,6 +837,71 @@ class SafeGit:
             return None
         _, data = self._runner.run("cat-file", "blob", "--end-of-options", oid)
         return data if len(data) <= max_bytes else None
+
+    def resolve_commit(self, rev: str) -> str:
+        """The full id of the commit `rev` names: a branch, tag, commit id, `HEAD~3`, `v1.0^` and so on.
+
+        Resolved with `rev-parse --verify --end-of-options REV^{commit}` on the shadow, which holds the
+        repository's objects and validated refs only (no reflogs, no remotes' config), so a tag resolves
+        to the commit it points at. GitUnavailable (the reason fit for one line) when `rev` is empty,
+        longer than 256 characters, holds control characters or starts with "-", or names no commit.
+        """
+        if not isinstance(rev, str) or not rev or len(rev) > _MAX_REV_CHARS or not rev.isprintable() \
+                or rev.startswith("-"):
+            raise GitUnavailable(f"{ascii(rev)[:_MAX_REASON_CHARS]} is not a revision")
+        code, out = self._runner.run("rev-parse", "-q", "--verify", "--end-of-options", f"{rev}^{{commit}}",
+                                     ok=(0, 1, 128))
+        sha = out.strip().decode("ascii", "replace")
+        if code != 0 or not _OID_TEXT.fullmatch(sha):
+            raise GitUnavailable(f"{_shown(rev)} names no commit in this repository")
+        return sha
+
+    def tree_at(self, rev: str) -> CommitTree:
+        """The tree of the commit `rev` names (see `resolve_commit`), read like `tree()` reads HEAD's:
+        one `ls-tree -r -z -l --full-tree` on the shadow. Its blob sizes are remembered for `read_blob`
+        and `read_blobs`. GitUnavailable when `rev` names no commit or git fails."""
+        commit = self.resolve_commit(rev)
+        _, out = self._runner.run("ls-tree", "-r", "-z", "-l", "--full-tree", "--end-of-options", commit)
+        entries = _parse_ls_tree(out)
+        self._blob_sizes.update((entry.oid, entry.size) for entry in entries)
+        return CommitTree(commit=commit, entries=tuple(entries), gitlinks=tuple(_parse_gitlinks(out)))
+
+    def read_blobs(self, oids: Sequence[str], max_bytes: int) -> Iterator[tuple[str, bytes | None]]:
+        """(id, bytes) for each id in `oids`, in order; bytes None as `read_blob` gives it (malformed,
+        missing, not a blob, or over `max_bytes`).
+
+        Blobs whose sizes a tree listing gave are read in batches: one `cat-file --batch` per
+        32 MiB or 2,000 blobs, ids on stdin, so memory stays bounded by a batch. Others fall back to
+        `read_blob`.
+        """
+        batch: list[str] = []
+        batch_bytes = 0
+        for oid in oids:
+            size = self._blob_sizes.get(oid) if isinstance(oid, str) and _OID_TEXT.fullmatch(oid) else None
+            if size is None or size < 0:
+                yield from self._flush_batch(batch)
+                batch, batch_bytes = [], 0
+                yield oid, self.read_blob(oid, max_bytes) if size is None else None
+                continue
+            if size > max_bytes:
+                yield from self._flush_batch(batch)
+                batch, batch_bytes = [], 0
+                yield oid, None
+                continue
+            if batch and (batch_bytes + size > _BATCH_BYTES or len(batch) >= _BATCH_OBJECTS):
+                yield from self._flush_batch(batch)
+                batch, batch_bytes = [], 0
+            batch.append(oid)
+            batch_bytes += size
+        yield from self._flush_batch(batch)
+
+    def _flush_batch(self, batch: list[str]) -> Iterator[tuple[str, bytes | None]]:
+        if not batch:
+            return
+        _, out = self._runner.run("cat-file", "--batch", stdin="".join(f"{oid}\n" for oid in batch).encode("ascii"))
+        found = _parse_batch(out, batch)
+        for oid in batch:
+            yield oid, found.get(oid)
 
     def large_blobs(self, larger_than: int, *, max_objects: int = 5_000_000, max_blobs: int = 200) -> BlobScan:
         """Blobs strictly larger than `larger_than` bytes anywhere in the history a clone receives:

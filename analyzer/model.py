@@ -167,6 +167,7 @@ class Report:
     scan_notes: tuple[ScanNote, ...] = field(default_factory=tuple)
     ignored: dict[str, str] = field(default_factory=dict)  # check id -> reason
     fail_under: int | None = None  # the effective threshold (CLI over [tool.portcheck])
+    fail_under_area: dict[str, int] = field(default_factory=dict)  # area -> effective threshold, likewise
 
     def findings(self) -> list[CheckResult]:
         return [r for r in self.checks if r.is_finding]

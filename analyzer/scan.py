@@ -1,7 +1,7 @@
 """One scan, start to finish: open git safely, view the tree, run the checks, score, assemble a report."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -41,6 +41,7 @@ def scan(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     fail_under: int | None = None,
+    fail_under_area: Mapping[str, int] | None = None,
     registry: Registry | None = None,
     limits: Limits | None = None,
     progress: Progress | None = None,
@@ -59,7 +60,8 @@ def scan(
         say("listing files")
         repo = RepoView(root, tracked={e.path: e.size for e in tree} if tree is not None else None,
                         limits=limits or Limits())
-        config = with_cli(read_repo_config(repo), select=select, ignore=ignore, fail_under=fail_under)
+        config = with_cli(read_repo_config(repo), select=select, ignore=ignore, fail_under=fail_under,
+                          fail_under_area=fail_under_area)
         notes.extend(ScanNote(kind="config", message=p, path="pyproject.toml") for p in config.problems)
         selection = select_checks(registry.sorted(), config)
         notes.extend(ScanNote(kind="config", message=f"{u} in select/ignore matches no check")
@@ -90,6 +92,7 @@ def scan(
         scan_notes=tuple(_dedupe(notes)),
         ignored=selection.ignored,
         fail_under=config.fail_under,
+        fail_under_area=dict(config.fail_under_area),
     )
 
 

@@ -1,5 +1,6 @@
 """The command line: outputs, exit codes, selection, and usage errors in one line without a traceback."""
 import json
+from pathlib import Path
 
 from conftest import copy_sample, run_cli
 
@@ -59,6 +60,18 @@ def test_output_file_and_dash(polished_repo, tmp_path):
     assert proc.returncode == 0 and json.loads(target.read_text())["version"] == "2.1.0"
     proc = run_cli(str(polished_repo), "--format", "html", "-o", "-", cwd=tmp_path)
     assert proc.stdout.startswith("<!DOCTYPE html>")
+
+
+def test_output_through_a_symlink_or_device_writes_through_it_and_keeps_the_link(polished_repo, tmp_path):
+    real = tmp_path / "reports" / "real.json"
+    real.parent.mkdir()
+    real.write_text("old")
+    (tmp_path / "latest.json").symlink_to(real)
+    (tmp_path / "null").symlink_to("/dev/null")
+    assert run_cli(str(polished_repo), "-f", "json", "-o", "latest.json", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "latest.json").is_symlink() and json.loads(real.read_text())["tool"]["name"] == "portcheck"
+    assert run_cli(str(polished_repo), "-f", "json", "-o", "null", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "null").is_symlink() and Path("/dev/null").is_char_device()
 
 
 def test_fail_under_exits_1_below_the_threshold_and_0_at_or_above(polished_repo, tmp_path):
