@@ -38,7 +38,11 @@ app = typer.Typer(
         "  portcheck ./my-project --format json       the JSON report on standard output\n"
         "  portcheck . --fail-under 70                exit 1 when the score is below 70 (CI)\n"
         "  portcheck checks                           every check: id, area, title\n"
-        "  portcheck explain RD101                    what a check looks for, how to fix it"
+        "  portcheck explain RD101                    what a check looks for, how to fix it\n"
+        "  portcheck badge . -o badge.svg             an SVG badge of the score\n"
+        "  portcheck diff --since HEAD~10 .           what changed since an earlier commit\n"
+        "  portcheck diff old.json new.json           what changed between two saved reports\n"
+        "  portcheck cohort repos/* -j 4              one dashboard for many repositories"
     ),
 )
 
