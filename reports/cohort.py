@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..analyzer import __version__
 from ..analyzer.model import AREA_TITLES, Area, CheckResult, Report, Status
-from .html import _environment, _stylesheet, content_security_policy
+from .html import content_security_policy, stylesheet, template_environment
 from .presentation import AreaRow, Readiness, area_rows, readiness, repo_name
 
 TEMPLATE = "cohort.html.j2"
@@ -172,8 +172,8 @@ def summary_line(dashboard: Dashboard) -> str:
 def render_html(dashboard: Dashboard) -> str:
     """The dashboard as one self-contained HTML5 page (no script, nothing from the network, all
     repository text escaped), with the readiness report's stylesheet and policy."""
-    css = _stylesheet()
-    return _environment().get_template(TEMPLATE).render(
+    css = stylesheet()
+    return template_environment().get_template(TEMPLATE).render(
         dashboard=dashboard,
         css=Markup(css),  # our own packaged stylesheet, not repository text
         csp=Markup(content_security_policy(css)),  # built from constants and a base64 digest

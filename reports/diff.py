@@ -27,9 +27,9 @@ from typing import Any
 from markupsafe import Markup
 
 from ..analyzer.model import AREA_TITLES, SCHEMA_VERSION, Area, CheckResult, Report, Status, to_plain
-from .html import _environment, _stylesheet, content_security_policy
+from .html import content_security_policy, stylesheet, template_environment
 from .presentation import STATUS_LABELS, one_line, repo_name, short_commit
-from .terminal import _BOLD, _DIM, _TONES, _Painter
+from .terminal import BOLD, DIM, TONES, Painter
 
 TEMPLATE = "diff.html.j2"
 _TEXT_WIDTH = 88
@@ -252,30 +252,30 @@ def summary_line(diff: ReportDiff) -> str:
 
 # --------------------------------------------------------------------------- terminal
 
-def _score_line(row: ScoreChange, paint: _Painter, indent: str) -> str:
+def _score_line(row: ScoreChange, paint: Painter, indent: str) -> str:
     old = "n/a" if row.old is None else str(row.old)
     new = "n/a" if row.new is None else str(row.new)
-    tone = _TONES.get(row.tone)
+    tone = TONES.get(row.tone)
     delta = paint(f"{row.delta_text:>4}", tone) if tone else f"{row.delta_text:>4}"
     return f"{indent}{row.title:<{20 - len(indent)}} {old:>3} → {new:>3}  {delta}".rstrip()
 
 
-def _change_lines(item: CheckChange, paint: _Painter) -> list[str]:
+def _change_lines(item: CheckChange, paint: Painter) -> list[str]:
     arrow = f"{_status_text(item.old_status)} → {_status_text(item.new_status)}"
     lines = [f"  {item.id:<6} {arrow:<14} {one_line(item.title, _TEXT_WIDTH)}"]
     if item.change in REGRESSIONS:
         result = item.shown
         lines.append(f"         {one_line(result.message, _TEXT_WIDTH)}")
         if result.evidence:
-            lines.append(f"         {paint(one_line(result.evidence[0].location(), _TEXT_WIDTH), _DIM)}")
+            lines.append(f"         {paint(one_line(result.evidence[0].location(), _TEXT_WIDTH), DIM)}")
     return lines
 
 
 def render_terminal(diff: ReportDiff, *, color: bool = False) -> str:
     """The comparison as plain text (ANSI colours only when `color` is true), ending in a newline."""
-    paint = _Painter(color)
+    paint = Painter(color)
     head = f"{one_line(diff.old.title)} → {one_line(diff.new.title)}"
-    lines = [f"portcheck diff: {paint(one_line(diff.new.name), _BOLD)}  {head}",
+    lines = [f"portcheck diff: {paint(one_line(diff.new.name), BOLD)}  {head}",
              _score_line(diff.overall, paint, ""),
              *(_score_line(row, paint, "  ") for row in diff.areas)]
     tones = {Change.FIXED: "good", Change.BETTER: "good", Change.REGRESSED: "bad", Change.NEW: "bad",
@@ -284,9 +284,9 @@ def render_terminal(diff: ReportDiff, *, color: bool = False) -> str:
         items = diff.of(kind)
         if kind is Change.UNCHANGED or not items:
             continue
-        tone = _TONES.get(tones.get(kind, ""))
+        tone = TONES.get(tones.get(kind, ""))
         title = f"{CHANGE_TITLES[kind]} ({len(items)})"
-        lines += ["", paint(title, _BOLD, tone) if tone else paint(title, _BOLD)]
+        lines += ["", paint(title, BOLD, tone) if tone else paint(title, BOLD)]
         for item in items:
             lines += _change_lines(item, paint)
     if all(c.change is Change.UNCHANGED for c in diff.changes):
@@ -338,8 +338,8 @@ def render_json(diff: ReportDiff) -> str:
 def render_html(diff: ReportDiff) -> str:
     """The comparison as one self-contained HTML5 page, with the readiness report's stylesheet and
     Content-Security-Policy (no script, nothing loaded from the network; all repository text escaped)."""
-    css = _stylesheet()
-    template = _environment().get_template(TEMPLATE)
+    css = stylesheet()
+    template = template_environment().get_template(TEMPLATE)
     sections = [(kind, CHANGE_TITLES[kind], diff.of(kind)) for kind in Change
                 if kind is not Change.UNCHANGED and diff.of(kind)]
     still_open = tuple(c for c in diff.of(Change.UNCHANGED) if c.new_status in _FINDING)

@@ -34,7 +34,7 @@ TOP_FIXES = 5
 
 
 @functools.cache
-def _environment() -> Environment:
+def template_environment() -> Environment:
     env = Environment(
         loader=PackageLoader("portcheck.reports", "templates"),
         autoescape=True,
@@ -49,8 +49,8 @@ def _environment() -> Environment:
 
 
 @functools.cache
-def _stylesheet() -> str:
-    env = _environment()
+def stylesheet() -> str:
+    env = template_environment()
     assert env.loader is not None
     source, _filename, _uptodate = env.loader.get_source(env, STYLESHEET)
     return source
@@ -70,8 +70,8 @@ def content_security_policy(css: str) -> str:
 
 def render(report: Report) -> str:
     """The report as one self-contained HTML5 page."""
-    css = _stylesheet()
-    template = _environment().get_template(TEMPLATE)
+    css = stylesheet()
+    template = template_environment().get_template(TEMPLATE)
     return template.render(
         report=report,
         css=Markup(css),  # our own packaged stylesheet, not repository text

@@ -18,14 +18,14 @@ from .presentation import (
 )
 
 _RESET = "\x1b[0m"
-_BOLD = "\x1b[1m"
-_DIM = "\x1b[2m"
-_TONES = {"good": "\x1b[32m", "fair": "\x1b[33m", "poor": "\x1b[33m", "bad": "\x1b[31m"}
+BOLD = "\x1b[1m"
+DIM = "\x1b[2m"
+TONES = {"good": "\x1b[32m", "fair": "\x1b[33m", "poor": "\x1b[33m", "bad": "\x1b[31m"}
 _TEXT_WIDTH = 88  # fixes and titles are cut to this many characters
 _TOP_FIXES = 3
 
 
-class _Painter:
+class Painter:
     """Wraps text in ANSI codes when colour is on; returns it unchanged when off."""
 
     def __init__(self, color: bool) -> None:
@@ -37,14 +37,14 @@ class _Painter:
 
 def render_summary(report: Report, *, report_path: str | None, color: bool) -> str:
     """A plain-text summary of at most ~20 lines; ANSI colours only when `color` is true."""
-    paint = _Painter(color)
+    paint = Painter(color)
     lines = [_headline(report, paint)]
     for row in area_rows(report):
-        tone = _TONES[readiness(row.score).tone] if row.score is not None else _DIM
+        tone = TONES[readiness(row.score).tone] if row.score is not None else DIM
         lines.append(f"  {row.title:<18} {paint(f'{row.score_text:>3}', tone)}")
     fixes = report.top_fixes(_TOP_FIXES)
     if fixes:
-        lines += ["", paint("Top fixes", _BOLD)]
+        lines += ["", paint("Top fixes", BOLD)]
         for result in fixes:
             lines += _fix_lines(result, paint)
     lines += ["", _counts_line(report)]
@@ -53,24 +53,24 @@ def render_summary(report: Report, *, report_path: str | None, color: bool) -> s
     return "\n".join(lines) + "\n"
 
 
-def _headline(report: Report, paint: _Painter) -> str:
+def _headline(report: Report, paint: Painter) -> str:
     overall = report.scores.overall
     level = readiness(overall)
     where = one_line(repo_name(report.repo_root))
     commit = short_commit(report.commit)
     if commit:
         where += f" @ {one_line(commit)}"
-    score = paint(f"{overall}/100 — {level.name}", _BOLD, _TONES[level.tone])
+    score = paint(f"{overall}/100 — {level.name}", BOLD, TONES[level.tone])
     return f"portcheck: {score}  ({where})"
 
 
-def _fix_lines(result: CheckResult, paint: _Painter) -> list[str]:
+def _fix_lines(result: CheckResult, paint: Painter) -> list[str]:
     points = points_text(result.points)
-    lines = [f"  {paint(f'{points:>8}', _BOLD)}  {one_line(result.title, _TEXT_WIDTH)}"]
+    lines = [f"  {paint(f'{points:>8}', BOLD)}  {one_line(result.title, _TEXT_WIDTH)}"]
     if result.fix:
         lines.append(f"            {one_line(result.fix, _TEXT_WIDTH)}")
     if result.evidence:
-        lines.append(f"            {paint(one_line(result.evidence[0].location(), _TEXT_WIDTH), _DIM)}")
+        lines.append(f"            {paint(one_line(result.evidence[0].location(), _TEXT_WIDTH), DIM)}")
     return lines
 
 

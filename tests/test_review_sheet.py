@@ -111,7 +111,7 @@ def test_sheet_escapes_repository_text() -> None:
 
 
 def test_print_styles_put_the_sheet_on_its_own_pages_and_alone_when_targeted() -> None:
-    css = html._stylesheet()
+    css = html.stylesheet()
     printing = css[css.index("@media print"):]
     assert re.search(r"\.review-sheet \{ break-before: page; \}", printing)
     assert "body:has(#review-sheet:target) main > :not(#review-sheet)" in printing
