@@ -6,17 +6,18 @@
     fail-under = 70                                # exit 1 when the overall score is below
     fail-under-area = { readme = 70, metrics = 50 } # exit 1 when an area's score is below
 
-The file is read as data (tomllib) through the repository view; a malformed table is reported and
+The file is read as data (tomllib, through `project_files`, parsed once per scan); a malformed table is reported and
 the defaults are used. Ignored checks do not run; the report lists them with their reasons.
 """
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .check import Check
 from .model import Area, Report
+from .project_files import read_toml
+from .project_files import table as toml_table
 from .repo import RepoView
 
 CLI_REASON = "ignored on the command line"
@@ -38,13 +39,12 @@ class Config:
 
 def read_repo_config(repo: RepoView) -> Config:
     """`[tool.portcheck]` from the repository's root pyproject.toml, or defaults (with problems noted)."""
-    text = repo.read_text("pyproject.toml") if repo.file("pyproject.toml") else None
-    if text is None:
+    pyproject = read_toml(repo, "pyproject.toml")
+    if pyproject is None:
         return Config()
-    try:
-        table = tomllib.loads(text).get("tool", {}).get("portcheck")
-    except (tomllib.TOMLDecodeError, AttributeError, RecursionError) as exc:
-        return Config(problems=(f"pyproject.toml is not valid TOML, [tool.portcheck] not read: {exc}",))
+    if pyproject.data is None:
+        return Config(problems=(f"pyproject.toml is not valid TOML, [tool.portcheck] not read: {pyproject.error}",))
+    table = toml_table(pyproject.data, "tool", "portcheck")
     if table is None:
         return Config()
     if not isinstance(table, dict):

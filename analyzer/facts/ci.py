@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Evidence
+from ..project_files import MakeTarget, read_makefile
 from ..repo import RepoView
 from .common import excerpt
 from .yamlsafe import try_load_yaml
@@ -55,7 +56,6 @@ _LINTERS = frozenset({"ruff", "flake8", "pylint", "black", "isort", "mypy", "pyr
                       "pydocstyle", "bandit", "pre-commit", "prospector", "pyflakes", "autopep8"})
 _LINT_ACTIONS = re.compile(r"(ruff|flake8|pylint|black|pre-commit|mypy|lint)", re.IGNORECASE)
 _PORTCHECK_ACTION = re.compile(r"portcheck", re.IGNORECASE)
-_MAKE_TARGET = re.compile(r"^([A-Za-z0-9_.-]+(?:\s+[A-Za-z0-9_.-]+)*)\s*:(?!=)(.*)$")
 
 
 def _words(segment: str) -> list[str]:
@@ -250,42 +250,6 @@ def _commands_in_jenkinsfile(path: str, text: str) -> list[_Command]:
 # ----- Makefiles ---------------------------------------------------------------------------------
 
 
-@dataclass
-class MakeTarget:
-    """One Makefile target: the line it is first defined on, its prerequisites and its recipe lines as
-    (line number, command)."""
-
-    line: int
-    prerequisites: list[str]
-    recipe: list[tuple[int, str]]
-
-
-def makefile_targets(text: str) -> dict[str, MakeTarget]:
-    """The explicit targets of a Makefile; recipe commands lose their `@`/`-`/`+` prefixes."""
-    targets: dict[str, MakeTarget] = {}
-    current: list[MakeTarget] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith("\t"):
-            command = line.strip().lstrip("@-+").strip()
-            for target in current:
-                target.recipe.append((number, command))
-            continue
-        match = _MAKE_TARGET.match(line)
-        if match and not line.startswith((" ", "#")):
-            rule, _, inline = match.group(2).partition(";")
-            prerequisites = [p for p in rule.split("|", 1)[0].split() if not p.startswith("#")]
-            current = []
-            for name in match.group(1).split():
-                target = targets.setdefault(name, MakeTarget(line=number, prerequisites=[], recipe=[]))
-                target.prerequisites.extend(prerequisites)
-                if inline.strip():
-                    target.recipe.append((number, inline.strip()))
-                current.append(target)
-        elif line.strip() and not line.lstrip().startswith("#"):
-            current = []
-    return targets
-
-
 def _recipe_test_line(targets: dict[str, MakeTarget], name: str, seen: set[str]) -> tuple[int, str] | None:
     """The first recipe line of `name`, its prerequisites or the targets it makes, that runs tests."""
     if name in seen or name not in targets:
@@ -365,17 +329,13 @@ class _Collector:
         self.configs: list[Evidence] = []
         self.portchecks: list[Evidence] = []
         self.problems: list[Evidence] = []
-        self._makefiles: dict[str, dict[str, MakeTarget] | None] = {}
 
     def _makefile(self, folder: str) -> tuple[str, dict[str, MakeTarget]] | None:
         path = posixpath.normpath(posixpath.join(folder, "Makefile")) if folder else "Makefile"
         if path.startswith("../") or path.startswith("/"):
             return None
-        if path not in self._makefiles:
-            text = self.repo.read_text(path) if self.repo.file(path) else None
-            self._makefiles[path] = makefile_targets(text) if text is not None else None
-        targets = self._makefiles[path]
-        return (path, targets) if targets is not None else None
+        makefile = read_makefile(self.repo, path)
+        return (path, makefile.targets) if makefile is not None else None
 
     def _make_evidence(self, words: list[str], dirs: list[str]) -> Evidence | None:
         folder, targets = _make_targets(words)

@@ -17,12 +17,10 @@ requirements, local paths and the project itself are not dependencies.
 from __future__ import annotations
 
 import ast
-import codecs
 import configparser
 import json
 import posixpath
 import re
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +30,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 from ..model import Evidence
+from ..project_files import decode_text, read_toml, table
 from ..repo import RepoFile, RepoView
 from ..sources import parse_python
 from .ci import is_ci_file, locate_line
@@ -102,15 +101,6 @@ class DependencyFacts:
 
     def to_schema(self) -> dict:
         return {"files": sorted(self.files), "pinning": self.pinning, "lockfile": self.lockfile}
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-16 when the bytes carry its byte-order mark (or look like it), else UTF-8; never raises."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
-    if len(data) >= 4 and data[1:40:2].count(0) >= len(data[1:40:2]) // 2 and not data[0:40:2].count(0):
-        return data.decode("utf-16-le", errors="replace")
-    return data.decode("utf-8-sig", errors="replace")
 
 
 # ----- specifiers --------------------------------------------------------------------------------
@@ -426,29 +416,18 @@ def _read_setup_cfg(collector: _Collector, path: str) -> None:
 
 
 def _toml(collector: _Collector, path: str) -> tuple[dict[str, Any] | None, list[str]]:
-    text = collector.text(path)
-    if text is None:
+    parsed = read_toml(collector.repo, path)
+    if parsed is None:
+        collector.problems.append(Evidence(path=path, excerpt="not read (see scan notes)"))
         return None, []
-    try:
-        return tomllib.loads(text), text.splitlines()
-    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
-        found = re.search(r"line (\d+)", str(exc))
-        collector.problem(path, int(found.group(1)) if found else None, f"TOML not parsable: {exc}")
-        return None, text.splitlines()
-
-
-def _table(value: Any, *keys: str) -> Any:
-    """`value[k1][k2]...`, or None when a level is missing or not a table."""
-    for key in keys:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
+    if parsed.data is None:
+        collector.problem(path, parsed.error_line, f"TOML not parsable: {parsed.error}")
+    return parsed.data, parsed.lines
 
 
 def _tables(value: Any, *keys: str) -> list[Any]:
     """The values of the table at `keys` (groups of dependencies), [] when it is not a table."""
-    found = _table(value, *keys)
+    found = table(value, *keys)
     return list(found.values()) if isinstance(found, dict) else []
 
 
@@ -482,26 +461,26 @@ def _read_pyproject(collector: _Collector, path: str) -> None:
     data, lines = _toml(collector, path)
     if data is None:
         return
-    project = _table(data, "project")
-    poetry = _table(data, "tool", "poetry")
-    for own in (_table(project, "name"), _table(poetry, "name")):
+    project = table(data, "project")
+    poetry = table(data, "tool", "poetry")
+    for own in (table(project, "name"), table(poetry, "name")):
         if isinstance(own, str):
             collector.own_names.add(canonicalize_name(own))
-    count = _pep508_list(collector, path, lines, _table(project, "dependencies"))
+    count = _pep508_list(collector, path, lines, table(project, "dependencies"))
     groups = (_tables(project, "optional-dependencies") + _tables(data, "dependency-groups")
               + _tables(data, "tool", "pdm", "dev-dependencies"))
     for group in groups:
         count += _pep508_list(collector, path, lines, group)
-    count += _pep508_list(collector, path, lines, _table(data, "tool", "uv", "dev-dependencies"))
-    count += _poetry_table(collector, path, lines, _table(poetry, "dependencies"))
-    count += _poetry_table(collector, path, lines, _table(poetry, "dev-dependencies"))
+    count += _pep508_list(collector, path, lines, table(data, "tool", "uv", "dev-dependencies"))
+    count += _poetry_table(collector, path, lines, table(poetry, "dependencies"))
+    count += _poetry_table(collector, path, lines, table(poetry, "dev-dependencies"))
     for group in _tables(poetry, "group"):
-        count += _poetry_table(collector, path, lines, _table(group, "dependencies"))
-    python = _table(project, "requires-python")
+        count += _poetry_table(collector, path, lines, table(group, "dependencies"))
+    python = table(project, "requires-python")
     if isinstance(python, str):
         row = locate_line(lines, "requires-python")
         collector.python(python, path, row, lines[row - 1] if row else None)
-    dynamic = _table(data, "tool", "setuptools", "dynamic", "dependencies", "file")
+    dynamic = table(data, "tool", "setuptools", "dynamic", "dependencies", "file")
     for target in ([dynamic] if isinstance(dynamic, str) else dynamic if isinstance(dynamic, list) else []):
         if isinstance(target, str) and (found := _include_target(collector, path, 1, target)):
             collector.requirement_queue.append((found, "declare"))
@@ -516,11 +495,11 @@ def _read_pipfile(collector: _Collector, path: str) -> None:
     if data is None:
         return
     for section in ("packages", "dev-packages"):
-        table = _table(data, section)
-        if isinstance(table, dict):
-            _poetry_table(collector, path, lines, {k: v for k, v in table.items() if k.lower() != "python"})
+        packages = table(data, section)
+        if isinstance(packages, dict):
+            _poetry_table(collector, path, lines, {k: v for k, v in packages.items() if k.lower() != "python"})
     for key in ("python_full_version", "python_version"):
-        version = _table(data, "requires", key)
+        version = table(data, "requires", key)
         if isinstance(version, str):
             row = locate_line(lines, key)
             collector.python(version, path, row, lines[row - 1] if row else None)
@@ -529,7 +508,7 @@ def _read_pipfile(collector: _Collector, path: str) -> None:
 
 def _read_toml_lock(collector: _Collector, path: str) -> None:
     data, _ = _toml(collector, path)
-    packages = _table(data, "package")
+    packages = table(data, "package")
     for package in packages if isinstance(packages, list) else []:
         if not isinstance(package, dict) or not isinstance(package.get("name"), str):
             continue
@@ -550,8 +529,8 @@ def _read_pipfile_lock(collector: _Collector, path: str) -> None:
         collector.problem(path, getattr(exc, "lineno", None), "Pipfile.lock is not valid JSON")
         return
     for section in ("default", "develop"):
-        table = _table(data, section)
-        for name, entry in table.items() if isinstance(table, dict) else []:
+        entries = table(data, section)
+        for name, entry in entries.items() if isinstance(entries, dict) else []:
             if isinstance(entry, dict) and (str(entry.get("version", "")).startswith("==") or "ref" in entry):
                 collector.locked.add(canonicalize_name(name))
 
@@ -605,9 +584,9 @@ def _read_conda_env(collector: _Collector, path: str, text: str) -> None:
 
 def _recipe_runs(document: Any) -> list[Any]:
     runs = []
-    outputs = _table(document, "outputs")  # a multi-output recipe: each output has its own requirements
+    outputs = table(document, "outputs")  # a multi-output recipe: each output has its own requirements
     for holder in [document, *(outputs if isinstance(outputs, list) else [])]:
-        run = _table(holder, "requirements", "run")
+        run = table(holder, "requirements", "run")
         if isinstance(run, list):
             runs.extend(run)
     return runs

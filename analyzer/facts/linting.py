@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Evidence
+from ..project_files import MAKEFILE_NAMES, Makefile, read_makefile, read_toml
 from ..repo import RepoView
-from .ci import CIFacts, locate_line, makefile_targets, runs_linter, simple_commands
+from .ci import CIFacts, locate_line, runs_linter, simple_commands
 from .common import excerpt
 from .complexity import VENDORED_FOLDERS
 from .dependencies import DependencyFacts
@@ -48,7 +49,6 @@ _INI_SECTION = re.compile(r"^\s*\[\s*(?:tool:)?(flake8|isort|mypy|pylint|pycodes
                           r"(?:[.\-:][^\]]*)?\s*\]")
 _INI_ALIASES = {"pep8": "pycodestyle"}
 PRE_COMMIT_FILE = ".pre-commit-config.yaml"
-MAKEFILES = frozenset({"Makefile", "makefile", "GNUmakefile"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,10 +142,11 @@ def _config_tables(path: str, text: str) -> list[tuple[str, Evidence]]:
     return found
 
 
-def _read_makefile(path: str, text: str, places: dict[str, _Places]) -> None:
+def _read_makefile(makefile: Makefile, places: dict[str, _Places]) -> None:
     """Recipe lines of a Makefile that run a linter (each line once)."""
+    path = makefile.path
     seen: set[int] = set()
-    for name, target in makefile_targets(text).items():
+    for name, target in makefile.targets.items():
         for number, command in target.recipe:
             if number in seen or not any(runs_linter(words) for words in simple_commands(command)):
                 continue
@@ -160,13 +161,15 @@ def _read_configs(repo: RepoView, places: dict[str, _Places]) -> None:
         name = posixpath.basename(f.path)
         if _vendored(f.path):
             continue
-        if name in MAKEFILES:
-            _read_makefile(f.path, repo.read_text(f.path) or "", places)
+        if name.lower() in MAKEFILE_NAMES:
+            if (makefile := read_makefile(repo, f.path)) is not None:
+                _read_makefile(makefile, places)
         elif name in CONFIG_FILES:
             tool = CONFIG_FILES[name]
             places.setdefault(tool, _Places()).configs.append(Evidence(path=f.path, excerpt=f"{tool} configuration"))
         elif name in ("pyproject.toml", "setup.cfg", "tox.ini"):
-            text = repo.read_text(f.path)
+            parsed = read_toml(repo, f.path) if name == "pyproject.toml" else None
+            text = parsed.text if parsed is not None else repo.read_text(f.path)
             for tool, found in _config_tables(f.path, text or ""):
                 places.setdefault(tool, _Places()).configs.append(found)
 

@@ -27,14 +27,13 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
-import tomllib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..model import Evidence
+from ..project_files import MAKEFILE_NAMES, Makefile, TomlFile, read_makefile, read_toml
 from ..repo import RepoView
 from ..sources import Sources
-from .ci import makefile_targets
 from .common import excerpt
 from .files import detect_docker
 from .pycode import (
@@ -55,7 +54,6 @@ MAX_TEXT_BYTES = 512 * 1024
 
 _CONDA = re.compile(r"(?:environment|conda)[\w.-]*\.ya?ml", re.IGNORECASE)
 _NIX = frozenset({"flake.nix", "shell.nix"})
-_MAKEFILES = frozenset({"makefile", "gnumakefile"})
 _JUST_RECIPE = re.compile(r"^@?([A-Za-z0-9][\w-]*)[^:=\n]*:(?![=])")
 _RUN_WORDS = frozenset({"train", "training", "reproduce", "repro", "pipeline", "run", "evaluate", "eval",
                         "experiment", "experiments"})
@@ -207,11 +205,10 @@ def _make_targets(path: str, text: str, pattern: re.Pattern[str]) -> list[Eviden
     return found
 
 
-def _makefile_entry_points(path: str, text: str) -> list[Evidence]:
+def _makefile_entry_points(makefile: Makefile) -> list[Evidence]:
     """The lines defining Makefile targets named like train / reproduce / all (parsed as CI reads them)."""
-    lines = text.splitlines()
-    numbers = sorted({t.line for name, t in makefile_targets(text).items() if _is_run_name(name)})
-    return [Evidence(path=path, line=n, excerpt=excerpt(lines[n - 1])) for n in numbers]
+    numbers = sorted({t.line for name, t in makefile.targets.items() if _is_run_name(name)})
+    return [Evidence(path=makefile.path, line=n, excerpt=excerpt(makefile.lines[n - 1])) for n in numbers]
 
 
 def _dvc_stages(path: str, text: str) -> tuple[list[Evidence], list[Evidence]]:
@@ -231,10 +228,9 @@ def _dvc_stages(path: str, text: str) -> tuple[list[Evidence], list[Evidence]]:
     return entries, deps
 
 
-def _console_scripts(path: str, text: str) -> list[Evidence]:
-    try:
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError):
+def _console_scripts(pyproject: TomlFile) -> list[Evidence]:
+    data, path, text = pyproject.data, pyproject.path, pyproject.text
+    if data is None:
         return []
     project = data.get("project")
     poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
@@ -280,14 +276,20 @@ def _entry_points(repo: RepoView, units: list[CodeUnit]) -> tuple[list[Evidence]
         if _RUN_SCRIPT.fullmatch(name):
             found.append(Evidence(path=f.path))
             continue
-        if lower not in _MAKEFILES and lower not in ("justfile", "dvc.yaml", "pyproject.toml", "mlproject"):
+        if lower in MAKEFILE_NAMES:
+            if (makefile := read_makefile(repo, f.path)) is not None:
+                found += _makefile_entry_points(makefile)
+            continue
+        if lower == "pyproject.toml":
+            if (pyproject := read_toml(repo, f.path)) is not None:
+                found += _console_scripts(pyproject)
+            continue
+        if lower not in ("justfile", "dvc.yaml", "mlproject"):
             continue
         text = _read(repo, f.path)
         if text is None:
             continue
-        if lower in _MAKEFILES:
-            found += _makefile_entry_points(f.path, text)
-        elif lower == "justfile":
+        if lower == "justfile":
             found += _make_targets(f.path, text, _JUST_RECIPE)
         elif lower == "mlproject":  # an MLflow project: `mlflow run .`
             found.append(_at(f.path, text, re.compile(r"^entry_points\s*:")))
@@ -295,8 +297,6 @@ def _entry_points(repo: RepoView, units: list[CodeUnit]) -> tuple[list[Evidence]
             stages, deps = _dvc_stages(f.path, text)
             found += stages
             dvc_deps += deps
-        else:
-            found += _console_scripts(f.path, text)
     for unit in units:
         if unit.cell is not None or is_test_path(unit.path):
             continue
