@@ -108,6 +108,14 @@ class _Listing:
 IgnoreChain = tuple[tuple[str, pathspec.GitIgnoreSpec], ...]  # (folder prefix "a/b/", spec), outermost first
 
 
+@dataclass(frozen=True)
+class IgnoreFile:
+    """A `.gitignore` the walk applied: its compiled spec and its rule lines (no blanks or comments)."""
+
+    spec: pathspec.GitIgnoreSpec
+    rules: tuple[str, ...]
+
+
 def split_relative(path: str) -> list[str] | None:
     """Lexically normalise a repository-relative path into its components.
 
@@ -212,6 +220,8 @@ class RepoView:
         self._bytes_returned = 0
         os.close(os.open(self.root, _ROOT_FLAGS))  # fail early: the root must be a folder
         self._tracked: Mapping[str, int] = tracked or {}
+        # every `.gitignore` the walk read and applied, by path: later readers use these, never reread
+        self.ignore_files: dict[str, IgnoreFile] = {}
         found = sorted(self._walk(), key=lambda f: f.path)
         self.files: tuple[RepoFile, ...] = tuple(found)
         self._by_path: dict[str, RepoFile] = {f.path: f for f in found}
@@ -524,7 +534,10 @@ class RepoView:
         except OSError as exc:
             self._note("unreadable", f"{rel}: {exc.strerror or exc}; its ignore rules were not applied", rel)
             return None
-        spec, bad_lines = compile_ignore(data.decode("utf-8", errors="replace"))
+        text = data.decode("utf-8", errors="replace")
+        spec, bad_lines = compile_ignore(text)
+        self.ignore_files[rel] = IgnoreFile(spec=spec, rules=tuple(
+            line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")))
         if bad_lines:
             shown = ", ".join(str(n) for n in bad_lines[:10]) + (", ..." if len(bad_lines) > 10 else "")
             self._note("unreadable", f"{rel}: invalid ignore pattern(s) on line(s) {shown} were skipped", rel)

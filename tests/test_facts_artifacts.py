@@ -242,3 +242,18 @@ def test_a_model_file_of_unknown_size_is_reported_and_a_data_file_is_not(tmp_pat
         (tmp_path / name).unlink()
     (found,) = facts_of(tmp_path, "artifacts").files
     assert (found.path, found.size) == ("Best.pt", -1) and "size unknown" in (found.evidence.excerpt or "")
+
+
+def test_ignore_rules_are_the_ones_the_walk_applied_not_a_second_read(tmp_path):
+    from portcheck.analyzer.facts.artifacts import load_ignore_rules
+    from portcheck.analyzer.repo import RepoView
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".gitignore").write_text("# caches\n*.pkl\n!keep.pkl\n")
+    (tmp_path / "sub" / ".gitignore").write_text("data/\n")
+    repo = RepoView(tmp_path)
+    rules = load_ignore_rules(repo)
+    assert rules.files == (".gitignore", "sub/.gitignore")
+    assert [spec for _, spec in rules.chain] == [repo.ignore_files[".gitignore"].spec, repo.ignore_files["sub/.gitignore"].spec]
+    assert rules.patterns == ("*.pkl", "data/")
+    assert rules.ignores("model.pkl") and not rules.ignores("keep.pkl") and rules.ignores("sub/data/x.csv")

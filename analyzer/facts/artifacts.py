@@ -141,20 +141,12 @@ class IgnoreRules:
 
 
 def load_ignore_rules(repo: RepoView) -> IgnoreRules:
-    """Every listed `.gitignore` (root first, then by depth), compiled; unreadable ones are left out."""
-    chain, patterns = [], []
-    paths = sorted((f.path for f in repo.files if posixpath.basename(f.path) == ".gitignore"),
-                   key=lambda p: (p.count("/"), p))
-    for path in paths:
-        text = repo.read_text(path, max_bytes=MAX_IGNORE_FILE_BYTES)
-        if text is None:
-            continue
-        spec, _ = compile_ignore(text)
-        folder = posixpath.dirname(path)
-        chain.append((folder + "/" if folder else "", spec))
-        patterns.extend(line.strip() for line in text.splitlines()
-                        if line.strip() and not line.lstrip().startswith(("#", "!")))
-    return IgnoreRules(chain=tuple(chain), files=tuple(paths), patterns=tuple(patterns))
+    """The `.gitignore` files the repository walk applied (root first, then by depth), as it compiled them."""
+    paths = sorted(repo.ignore_files, key=lambda p: (p.count("/"), p))
+    chain = tuple((posixpath.dirname(p) + "/" if posixpath.dirname(p) else "", repo.ignore_files[p].spec)
+                  for p in paths)
+    patterns = tuple(rule for p in paths for rule in repo.ignore_files[p].rules if not rule.startswith("!"))
+    return IgnoreRules(chain=chain, files=tuple(paths), patterns=patterns)
 
 
 # ----- history blobs --------------------------------------------------------------------------------

@@ -82,11 +82,10 @@ def detect_gitignore(repo: RepoView) -> Evidence | None:
     """The root `.gitignore`, with its number of rules, or None."""
     if repo.file(".gitignore") is None:
         return None
-    text = repo.read_text(".gitignore")
-    if text is None:
+    applied = repo.ignore_files.get(".gitignore")  # the walk read it once; None when it was refused
+    if applied is None:
         return Evidence(path=".gitignore")
-    rules = sum(1 for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))
-    return Evidence(path=".gitignore", excerpt=f"{rules} ignore rule(s)")
+    return Evidence(path=".gitignore", excerpt=f"{len(applied.rules)} ignore rule(s)")
 
 
 def is_docker_file(path: str) -> bool:
