@@ -8,7 +8,7 @@ from portcheck.analyzer.facts.runstore import RunStoreFacts
 from portcheck.analyzer.facts.task import TaskFacts, canonical_metric
 from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
 
-from ._util import cap, plural
+from ._util import cap, plural, without_training_code
 
 METRICS = Area.METRICS
 
@@ -212,13 +212,13 @@ def validation_stated(task: TaskFacts, evaluation: EvaluationFacts) -> Outcome:
 
     Example: "5-fold stratified cross-validation on the training set; numbers reported on a 20% held-out test set."
     """
-    if task.task is None and not evaluation.has_validation:
-        return Outcome.skipped("no model training code was recognised")
     if evaluation.has_validation:
         kinds = sorted({v.kind for v in evaluation.validation})
         return Outcome.passed(f"validation: {', '.join(kinds)}", evidence=cap(v.evidence for v in evaluation.validation),
                               talking_point="Describe your validation protocol (" + ", ".join(kinds)
                                             + ") and how you avoided leakage.")
+    if (skip := without_training_code(task)):
+        return skip
     return Outcome.failed(
         "no validation protocol found (no held-out split, cross-validation or validation set)",
         fix="Split the data explicitly (train_test_split with stratify=, or cross-validation; by time for "
