@@ -26,7 +26,7 @@ from typing import Any
 
 from ..model import Evidence
 from ..sources import Notebook, NotebookCell, Sources
-from .common import excerpt
+from .common import bounded, excerpt
 from .metric_mentions import metrics_in_output
 from .pycode import (
     CodeUnit,
@@ -162,19 +162,8 @@ def _bounded_signals(signals: Iterable[ValidationSignal]) -> tuple[ValidationSig
 
 def _bounded_metrics(metrics: Iterable[OutputMetric]) -> tuple[OutputMetric, ...]:
     """At most `MAX_ITEMS` values, `MAX_PER_METRIC` per name, each (name, value, place) once."""
-    kept: list[OutputMetric] = []
-    seen: set[tuple[str, str, str, int | None]] = set()
-    per_name: dict[str, int] = {}
-    for m in metrics:
-        if len(kept) >= MAX_ITEMS:
-            break
-        key = (m.name, m.value, m.evidence.path, m.evidence.line)
-        if key in seen or per_name.get(m.name, 0) >= MAX_PER_METRIC:
-            continue
-        seen.add(key)
-        per_name[m.name] = per_name.get(m.name, 0) + 1
-        kept.append(m)
-    return tuple(kept)
+    return bounded(metrics, key=lambda m: (m.name, m.value, m.evidence.path, m.evidence.line),
+                   group=lambda m: m.name, per_group=MAX_PER_METRIC, limit=MAX_ITEMS)
 
 
 # ==== shared text patterns =========================================================================

@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from ..model import Evidence
 from ..sources import Sources
 from . import ml_vocabulary as vocab
+from .common import bounded
 from .ml_dataflow import FileWalker
 from .ml_flow import (
     FileFlow,
@@ -161,17 +162,8 @@ def _walk(group: list[CodeUnit]) -> FileFlow | None:
 def _bounded(smells: list[MlSmell]) -> tuple[MlSmell, ...]:
     ordered = sorted(smells, key=lambda s: (SMELL_KINDS.index(s.kind), s.evidence.path, s.evidence.line or 0,
                                              s.corrected))
-    kept: list[MlSmell] = []
-    seen: set[tuple[str, str, int | None, str | None]] = set()
-    per_kind: dict[str, int] = {}
-    for smell in ordered:
-        key = (smell.kind, smell.evidence.path, smell.evidence.line, smell.evidence.excerpt)
-        if key in seen or per_kind.get(smell.kind, 0) >= MAX_PER_KIND:
-            continue
-        seen.add(key)
-        per_kind[smell.kind] = per_kind.get(smell.kind, 0) + 1
-        kept.append(smell)
-    return tuple(kept)
+    return bounded(ordered, key=lambda s: (s.kind, s.evidence.path, s.evidence.line, s.evidence.excerpt),
+                   group=lambda s: s.kind, per_group=MAX_PER_KIND)
 
 
 def _first_fitting(*candidates: str) -> str:
