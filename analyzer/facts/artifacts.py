@@ -104,11 +104,16 @@ _KINDS = tuple((kind, tuple(sorted(suffixes, key=len, reverse=True)))
                                       ("archive", ARCHIVE_SUFFIXES)))
 
 
+_ANY_SUFFIX = tuple(s for _, suffixes in _KINDS for s in suffixes)
+
+
 def artifact_kind(path: str) -> tuple[str, str] | None:
     """("model" | "data" | "archive", matched suffix) for a file judged by its name, else None."""
     name = posixpath.basename(path).lower()
     if _WEIGHTS_BIN.fullmatch(name):
         return "model", ".bin"
+    if not name.endswith(_ANY_SUFFIX):  # most files: one C-level test instead of a scan per suffix
+        return None
     for kind, suffixes in _KINDS:
         suffix = next((s for s in suffixes if name.endswith(s) and name != s), None)
         if suffix is not None:
