@@ -98,6 +98,9 @@ def scan(
         show_default=False)] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", metavar="IDS", help=(
         "Do not run these checks: ids or prefixes, comma-separated or repeated."), show_default=False)] = None,
+    also: Annotated[Optional[list[str]], typer.Option("--also", metavar="FORMAT=FILE", help=(
+        "Also write the same report in another format, without scanning again (repeatable), e.g. "
+        "--also markdown=summary.md --also sarif=portcheck.sarif."), show_default=False)] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help=(
         "Show progress on the terminal (standard error) while a scan takes more than a moment."))] = True,
 ) -> None:
@@ -114,6 +117,7 @@ def scan(
         area_thresholds = parse_area_thresholds(_split(fail_under_area))
     except ValueError as exc:
         raise click_errors.UsageError(f"--fail-under-area: {exc}") from None
+    extra_outputs = _extra_outputs(also)
     destination = output if output is not None else (DEFAULT_HTML if format is Format.html else "-")
     with _ProgressDisplay(enabled=progress and sys.stderr.isatty()) as display:
         report = run_scan(root, select=_split(select), ignore=_split(ignore), fail_under=fail_under,
@@ -125,6 +129,8 @@ def scan(
     else:
         written = _write_atomically(Path(destination), text)
         _print_summary(report, written, root)
+    for extra_format, target in extra_outputs:
+        _write_atomically(target, _render(report, extra_format))
     for note in unscored_area_thresholds(report):
         typer.echo(f"portcheck: note: {note}", err=True)
     failures = threshold_failures(report)
@@ -132,6 +138,21 @@ def scan(
         typer.echo(f"portcheck: {failure}", err=True)
     if failures:
         raise typer.Exit(EXIT_BELOW_THRESHOLD)
+
+
+def _extra_outputs(values: list[str] | None) -> list[tuple[Format, Path]]:
+    """`--also FORMAT=FILE` items, checked before the scan starts."""
+    outputs = []
+    for item in _split(values):
+        name, sep, target = item.partition("=")
+        if not sep or not target:
+            raise click_errors.UsageError(f"--also {item}: write FORMAT=FILE, e.g. markdown=summary.md")
+        try:
+            outputs.append((Format(name.strip().lower()), Path(target).expanduser()))
+        except ValueError:
+            raise click_errors.UsageError(f"--also {item}: unknown format {name!r}; "
+                                          f"use one of {', '.join(f.value for f in Format)}") from None
+    return outputs
 
 
 def _render(report, format: Format) -> str:

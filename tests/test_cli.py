@@ -103,3 +103,18 @@ def test_checks_lists_and_explain_documents(tmp_path):
     assert any(line.startswith("RD101 ") for line in listing)
     text = run_cli("explain", "qa101").stdout
     assert text.startswith("QA101: ") and "Why a panel cares" in text and "How to fix" in text
+
+
+def test_also_writes_more_formats_of_the_same_scan(polished_repo, tmp_path):
+    proc = run_cli(str(polished_repo), "-f", "json", "--also", "markdown=summary.md",
+                   "--also", "sarif=out.sarif", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    overall = json.loads(proc.stdout)["scores"]["overall"]
+    assert f"{overall}/100" in (tmp_path / "summary.md").read_text()
+    assert json.loads((tmp_path / "out.sarif").read_text())["version"] == "2.1.0"
+
+
+def test_also_with_an_unknown_format_is_a_usage_error_before_scanning(polished_repo, tmp_path):
+    proc = run_cli(str(polished_repo), "-f", "json", "--also", "pdf=out.pdf", cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "unknown format 'pdf'" in proc.stderr
+    assert proc.stdout == "" and list(tmp_path.iterdir()) == []
