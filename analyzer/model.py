@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1 added results and readme_suggestions, and talking point details
 
 
 class Area(str, enum.Enum):
@@ -136,13 +136,83 @@ class ScanNote:
     path: str | None = None
 
 
+WALKTHROUGH_STEPS: dict[str, str] = {
+    "problem": "Problem",
+    "data": "Data",
+    "baseline": "Baseline",
+    "models": "Models tried",
+    "validation": "Validation",
+    "results": "Results",
+    "trade_offs": "Trade-offs",
+    "impact": "Business impact",
+    "limitations": "Limitations and next steps",
+}
+
+
 @dataclass(frozen=True, kw_only=True)
 class TalkingPoint:
-    """What to say in the interview, or what the panel may ask, with where its facts came from."""
+    """What to say in the interview, or what the panel may ask, with where its facts came from.
+
+    kind "walkthrough": one step of the walkthrough (`topic` is a key of `WALKTHROUGH_STEPS`, `title` its
+    heading, `minutes` the time to give it); `shown` says whether the repository shows the step, and
+    `fix` what to add when it does not (or not fully).
+    kind "question": a question the panel is likely to ask (`title`); `topic` is the trigger's id, `text`
+    the reason it will come up in this repository, `answer` what a strong answer covers.
+    kind "gap": a story gap ranked by what it costs in an interview; `topic` its id, `text` the gap and
+    its cost, `fix` the smallest change that closes it.
+    """
 
     kind: str  # "walkthrough" | "question" | "gap"
     text: str
     evidence: tuple[Evidence, ...] = ()
+    topic: str | None = None
+    title: str | None = None
+    minutes: int | None = None
+    shown: bool | None = None
+    answer: str | None = None
+    fix: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResultRow:
+    """One model or run in the results at a glance: its label and the metric values it reports."""
+
+    label: str                              # the model or run name as the repository writes it
+    source: str                             # "readme" | "notebook" | "runs"
+    values: tuple[tuple[str, str], ...]     # (canonical metric name, value as written), in `metrics` order
+    evidence: Evidence                      # the README row, notebook cell or run folder
+    run_id: str | None = None               # for a tracked run
+    baseline: bool = False                  # the repository names this row a baseline
+
+    def value(self, metric: str) -> str | None:
+        return next((v for m, v in self.values if m == metric), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResultsAtAGlance:
+    """The metrics the project reports, per model or run, and baseline against best on one metric.
+
+    `primary` is the metric the comparison uses (None when no metric has a number in two rows);
+    `baseline` and `best` index `rows`; `runs_tried` counts every tracked run, also those not listed.
+    """
+
+    metrics: tuple[str, ...]
+    rows: tuple[ResultRow, ...]
+    primary: str | None = None
+    higher_is_better: bool = True
+    baseline: int | None = None
+    best: int | None = None
+    runs_tried: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReadmeSuggestion:
+    """A README section generated from the facts, for the candidate to paste."""
+
+    section: str                             # its heading, e.g. "Setup"
+    markdown: str                            # the section's Markdown, heading included
+    reason: str                              # why it is suggested (what the README lacks)
+    evidence: tuple[Evidence, ...] = ()      # the files its content came from
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -168,6 +238,8 @@ class Report:
     ignored: dict[str, str] = field(default_factory=dict)  # check id -> reason
     fail_under: int | None = None  # the effective threshold (CLI over [tool.portcheck])
     fail_under_area: dict[str, int] = field(default_factory=dict)  # area -> effective threshold, likewise
+    results: ResultsAtAGlance | None = None
+    readme_suggestions: tuple[ReadmeSuggestion, ...] = ()
 
     def findings(self) -> list[CheckResult]:
         return [r for r in self.checks if r.is_finding]

@@ -17,7 +17,7 @@ from .registry import Registry, load_registry
 from .repo import Limits, RepoView
 from .scoring import points_if_fixed, score
 from .sources import Sources
-from .talking import talking_points
+from .story import build_story
 
 Progress = Callable[[str], None]
 
@@ -77,8 +77,10 @@ def scan(
         outcomes = run_checks(selection.run, inputs, progress=say, available=registry.checks)
         say("assembling facts")
         facts = assemble_facts(inputs, notes)
+        results = _results(selection.run, outcomes)
+        say("writing talking points")
+        story = build_story(inputs, results, notes)
         head = git.head if git is not None else None
-    results = _results(selection.run, outcomes)
     areas, overall = score([(r.area, r.weight, r.status) for r in results])
     notes.extend(repo.notes)
     return Report(
@@ -88,11 +90,13 @@ def scan(
         facts=facts,
         scores=Scores(areas=areas, overall=overall),
         checks=tuple(results),
-        talking_points=tuple(talking_points(results)),
+        talking_points=story.talking_points,
         scan_notes=tuple(_dedupe(notes)),
         ignored=selection.ignored,
         fail_under=config.fail_under,
         fail_under_area=dict(config.fail_under_area),
+        results=story.results,
+        readme_suggestions=story.readme_suggestions,
     )
 
 

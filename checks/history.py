@@ -32,9 +32,6 @@ MIN_WORK_COMMITS = 5      # fewer commits by people than this is a tiny history
 MIN_JUDGED = 3            # fewer messages than this are too few to judge habits
 LOW_INFO_WARN = 0.4       # this share of low-information messages or more is a finding
 MAX_EXAMPLES = 10         # low-information messages cited
-MOSTLY_ONE_AUTHOR = 0.8   # the most active person wrote at least this share: "your project"
-CORE_SHARE = 0.1          # a person with at least this share of the commits is part of the core team
-COMMUNITY_SIZE = 10       # more people than this: an open-source community, not a team with roles
 
 _HISTORY_FIX = ("Keep committing in small steps that each say what changed and why (\"Add stratified "
                 "5-fold split\", \"Log PR-AUC next to accuracy\"); do not rewrite history just for this. "
@@ -198,7 +195,7 @@ def commit_messages(git_history: HistoryFacts) -> Outcome:
 
 
 def _author_evidence(authors: tuple[Author, ...]) -> list[Evidence]:
-    return [Evidence(path=".git", excerpt=f"{a.name}: {plural(a.commits, 'commit')}") for a in authors[:5]]
+    return [a.evidence for a in authors[:5]]
 
 
 _ROLE_HEADING = re.compile(
@@ -249,7 +246,8 @@ def authorship(git_history: HistoryFacts, readme_source: ReadmeSource | None) ->
     n = h.work_commits
     bots = f"; {plural(h.bot_commits, 'bot commit')} not counted" if h.bot_commits else ""
     evidence = _author_evidence(h.authors)
-    if h.solo:
+    kind = h.collaboration
+    if kind == "solo":
         commits = "the only commit" if n == 1 else f"all {n} commits"
         return Outcome.passed(
             f"one person wrote {commits}{_window_note(h)}: {top.name}{bots}", evidence=evidence,
@@ -258,12 +256,11 @@ def authorship(git_history: HistoryFacts, readme_source: ReadmeSource | None) ->
     people = len(h.authors)
     summary = (f"{people} people committed{_window_note(h)}; the most active, {top.name}, wrote "
                f"{top.commits} of {n} ({h.top_share:.0%}){bots}")
-    core = [a for a in h.authors if a.commits >= CORE_SHARE * n]
-    if people > COMMUNITY_SIZE:
+    if kind == "community":
         return Outcome.passed(f"{summary}: an open-source project with many contributors", evidence=evidence,
                               talking_point=f"{people} people contributed to this project: name the pull requests "
                                             "or commits that are yours and what each changed.")
-    if h.top_share >= MOSTLY_ONE_AUTHOR or len(core) < 2:
+    if kind == "mostly_one":
         return Outcome.passed(summary, evidence=evidence, talking_point=(
             f"{top.name} wrote {h.top_share:.0%} of the {n} commits and "
             f"{plural(people - 1, 'other person', 'other people')} the rest: if that is you, call it your "

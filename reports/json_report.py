@@ -10,7 +10,10 @@ from ..analyzer.model import (
     Area,
     CheckResult,
     Evidence,
+    ReadmeSuggestion,
     Report,
+    ResultRow,
+    ResultsAtAGlance,
     ScanNote,
     Scores,
     Severity,
@@ -30,6 +33,8 @@ def report_document(report: Report) -> dict[str, Any]:
         "scores": {"overall": report.scores.overall, "areas": to_plain(report.scores.areas)},
         "checks": to_plain(report.checks),
         "talking_points": to_plain(report.talking_points),
+        "results": to_plain(report.results),
+        "readme_suggestions": to_plain(report.readme_suggestions),
         "scan_notes": to_plain(report.scan_notes),
         "ignored": to_plain(report.ignored),
     }
@@ -100,13 +105,58 @@ def report_from_document(doc: Any) -> Report:
         scores=Scores(areas={str(k): int(v) for k, v in scores["areas"].items() if isinstance(v, int)},
                       overall=scores["overall"]),
         checks=tuple(_result(item) for item in _items(doc, "checks")),
-        talking_points=tuple(TalkingPoint(kind=str(t.get("kind", "")), text=str(t.get("text", "")),
-                                          evidence=_evidence(t.get("evidence")))
-                             for t in _items(doc, "talking_points")),
+        talking_points=tuple(_talking_point(t) for t in _items(doc, "talking_points")),
         scan_notes=tuple(ScanNote(kind=str(n.get("kind", "")), message=str(n.get("message", "")), path=_text(n, "path"))
                          for n in _items(doc, "scan_notes")),
         ignored={str(k): str(v) for k, v in (doc.get("ignored") or {}).items()} if isinstance(doc.get("ignored"), dict) else {},
+        results=_results(doc.get("results")),
+        readme_suggestions=tuple(_suggestion(s) for s in _items(doc, "readme_suggestions")),
     )
+
+
+def _int(item: dict[str, Any], key: str) -> int | None:
+    value = item.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _talking_point(item: dict[str, Any]) -> TalkingPoint:
+    shown = item.get("shown")
+    return TalkingPoint(kind=str(item.get("kind", "")), text=str(item.get("text", "")),
+                        evidence=_evidence(item.get("evidence")), topic=_text(item, "topic"), title=_text(item, "title"),
+                        minutes=_int(item, "minutes"), shown=shown if isinstance(shown, bool) else None,
+                        answer=_text(item, "answer"), fix=_text(item, "fix"))
+
+
+def _results(value: Any) -> ResultsAtAGlance | None:
+    """The results at a glance of a 1.1 report; None when absent (1.0) or not an object."""
+    if not isinstance(value, dict):
+        return None
+    rows = tuple(_result_row(r) for r in _items(value, "rows"))
+    metrics = value.get("metrics")
+
+    def index(key: str) -> int | None:
+        found = _int(value, key)
+        return found if found is not None and 0 <= found < len(rows) else None
+
+    return ResultsAtAGlance(
+        metrics=tuple(str(m) for m in metrics) if isinstance(metrics, list) else (),
+        rows=rows, primary=_text(value, "primary"), higher_is_better=value.get("higher_is_better") is not False,
+        baseline=index("baseline"), best=index("best"), runs_tried=_int(value, "runs_tried") or 0,
+    )
+
+
+def _result_row(item: dict[str, Any]) -> ResultRow:
+    values = item.get("values")
+    pairs = tuple((str(v[0]), str(v[1])) for v in values if isinstance(v, list) and len(v) == 2) if isinstance(values, list) else ()
+    evidence = _evidence([item.get("evidence")]) if isinstance(item.get("evidence"), dict) else ()
+    return ResultRow(label=str(item.get("label", "")), source=str(item.get("source", "")), values=pairs,
+                     evidence=evidence[0] if evidence else Evidence(path=""), run_id=_text(item, "run_id"),
+                     baseline=item.get("baseline") is True)
+
+
+def _suggestion(item: dict[str, Any]) -> ReadmeSuggestion:
+    return ReadmeSuggestion(section=str(item.get("section", "")), markdown=str(item.get("markdown", "")),
+                            reason=str(item.get("reason", "")), evidence=_evidence(item.get("evidence")))
 
 
 def load_report(path: Path, max_bytes: int = 64 * 1024 * 1024) -> Report:

@@ -10,14 +10,27 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..analyzer.model import AREA_TITLES, Area, CheckResult, Report, Severity, Status, TalkingPoint
+from ..analyzer.model import (
+    AREA_TITLES,
+    WALKTHROUGH_STEPS,
+    Area,
+    CheckResult,
+    Report,
+    Severity,
+    Status,
+    TalkingPoint,
+)
 
-# (lowest score, level name, css/ansi tone); first match from the top wins.
-_LEVELS: tuple[tuple[int, str, str], ...] = (
-    (85, "Ready to show", "good"),
-    (70, "Almost there", "fair"),
-    (50, "Needs work", "poor"),
-    (0, "Not ready yet", "bad"),
+# (lowest score, level name, css/ansi tone, what the level means); first match from the top wins.
+_LEVELS: tuple[tuple[int, str, str, str], ...] = (
+    (85, "Ready to show", "good",
+     "The repository backs up the story you will tell; polish what is left and rehearse the walkthrough."),
+    (70, "Almost there", "fair",
+     "A panel can follow the project, but a few gaps will draw questions; the fixes below close them."),
+    (50, "Needs work", "poor",
+     "A reviewer will hit gaps before reaching your results; make the top fixes before you share the link."),
+    (0, "Not ready yet", "bad",
+     "A reviewer cannot yet run the project or trust its numbers; start with the top fixes."),
 )
 
 STATUS_LABELS: dict[Status, str] = {
@@ -26,12 +39,6 @@ STATUS_LABELS: dict[Status, str] = {
     Status.PASS: "PASS",
     Status.SKIP: "SKIP",
     Status.ERROR: "ERROR",
-}
-
-TALKING_POINT_KINDS: dict[str, str] = {
-    "walkthrough": "Your walkthrough",
-    "question": "Questions a panel is likely to ask",
-    "gap": "Gaps worth fixing before the interview",
 }
 
 _SEVERITY_RANK = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
@@ -46,6 +53,7 @@ class Readiness:
 
     name: str
     tone: str  # "good" | "fair" | "poor" | "bad"
+    meaning: str = ""  # one sentence: what the level means for the candidate
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,15 +83,6 @@ class AreaSection:
 
 
 @dataclass(frozen=True, kw_only=True)
-class TalkingPointGroup:
-    """The talking points of one kind, under that kind's heading."""
-
-    kind: str
-    title: str
-    points: tuple[TalkingPoint, ...]
-
-
-@dataclass(frozen=True, kw_only=True)
 class Counts:
     """How many results of each kind a report holds."""
 
@@ -95,8 +94,8 @@ class Counts:
 
 def readiness(score: int) -> Readiness:
     """The readiness level of an overall (or area) score 0–100."""
-    name, tone = next(((n, t) for lowest, n, t in _LEVELS if score >= lowest), _LEVELS[-1][1:])
-    return Readiness(name=name, tone=tone)
+    _lowest, name, tone, meaning = next((level for level in _LEVELS if score >= level[0]), _LEVELS[-1])
+    return Readiness(name=name, tone=tone, meaning=meaning)
 
 
 def repo_name(repo_root: str) -> str:
@@ -147,19 +146,6 @@ def area_sections(report: Report) -> list[AreaSection]:
     return sections
 
 
-def talking_point_groups(report: Report) -> list[TalkingPointGroup]:
-    """Talking points grouped by kind: walkthrough, question, gap, then any other kind by name."""
-    kinds = list(TALKING_POINT_KINDS)
-    kinds += sorted({tp.kind for tp in report.talking_points} - set(kinds))
-    groups = []
-    for kind in kinds:
-        points = tuple(tp for tp in report.talking_points if tp.kind == kind)
-        if points:
-            title = TALKING_POINT_KINDS.get(kind, kind.replace("-", " ").replace("_", " ").capitalize())
-            groups.append(TalkingPointGroup(kind=kind, title=title, points=points))
-    return groups
-
-
 def counts(report: Report) -> Counts:
     """Numbers of findings, passes, skips and errors."""
     statuses = [r.status for r in report.checks]
@@ -205,3 +191,65 @@ def one_line(text: str, limit: int | None = None) -> str:
     if limit is not None and len(flat) > limit:
         return flat[: max(limit - 1, 0)].rstrip() + "…"
     return flat
+
+
+# ---- talking points -------------------------------------------------------------------------------
+
+STEP_STATES: dict[str, str] = {"shown": "Shown", "partial": "Partly shown", "gap": "Gap"}
+_STEP_ORDER = {key: i for i, key in enumerate(WALKTHROUGH_STEPS)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class WalkthroughStep:
+    """One numbered step of the walkthrough, with its heading and how far the repository shows it.
+
+    `state` is "shown", "partial" (shown, with something to add), "gap", or None when the point does
+    not say (a report written before steps had a state).
+    """
+
+    number: int
+    title: str
+    minutes: int | None
+    state: str | None
+    point: TalkingPoint
+
+    @property
+    def state_label(self) -> str | None:
+        return STEP_STATES.get(self.state) if self.state else None
+
+    @property
+    def minutes_text(self) -> str | None:
+        return None if self.minutes is None else f"{self.minutes} min"
+
+
+def talking_points_of(report: Report, kind: str) -> list[TalkingPoint]:
+    """The talking points of one kind, in the report's order (gaps come ranked, most costly first)."""
+    return [tp for tp in report.talking_points if tp.kind == kind]
+
+
+def step_state(point: TalkingPoint) -> str | None:
+    """`gap` when the step is not shown, `partial` when shown with a fix to add, `shown`, else None."""
+    if point.shown is None:
+        return None
+    if not point.shown:
+        return "gap"
+    return "partial" if point.fix else "shown"
+
+
+def walkthrough_steps(report: Report) -> list[WalkthroughStep]:
+    """The walkthrough in the order a panel expects (known steps first, in `WALKTHROUGH_STEPS` order)."""
+    points = sorted(talking_points_of(report, "walkthrough"),
+                    key=lambda tp: _STEP_ORDER.get(tp.topic or "", len(_STEP_ORDER)))
+    return [WalkthroughStep(number=i, point=tp, minutes=tp.minutes, state=step_state(tp),
+                            title=tp.title or WALKTHROUGH_STEPS.get(tp.topic or "", f"Step {i}"))
+            for i, tp in enumerate(points, start=1)]
+
+
+def walkthrough_minutes(steps: list[WalkthroughStep]) -> int:
+    """The minutes the walkthrough's steps add up to (steps without minutes count as none)."""
+    return sum(step.minutes or 0 for step in steps)
+
+
+def question_title(point: TalkingPoint) -> str:
+    """A likely question as the panel would ask it; older reports only have the text."""
+    return point.title or point.text

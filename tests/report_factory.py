@@ -1,7 +1,9 @@
 """A small, realistic `Report` built by hand, for renderer tests (no scan needed).
 
-`make_report()` returns a report with every kind of result (fail, warn, pass, skip, error), talking
-points of each kind, a scan note and an ignored check; keyword arguments replace any Report field.
+`make_report()` returns a report with every kind of result (fail, warn, pass, skip, error), the full
+story (a nine-step walkthrough with shown, partly shown and missing steps, likely questions, ranked
+gaps), results at a glance with a baseline and a best row, README suggestions, a scan note and an
+ignored check; keyword arguments replace any Report field.
 """
 from __future__ import annotations
 
@@ -12,7 +14,10 @@ from portcheck.analyzer.model import (
     Area,
     CheckResult,
     Evidence,
+    ReadmeSuggestion,
     Report,
+    ResultRow,
+    ResultsAtAGlance,
     ScanNote,
     Scores,
     Severity,
@@ -107,16 +112,102 @@ def sample_checks() -> tuple[CheckResult, ...]:
     )
 
 
-def sample_talking_points() -> tuple[TalkingPoint, ...]:
-    """One talking point of each kind, with evidence."""
+RUN_BEST = "b71c2d9e04f5a6b7c8d9e0f1a2b3c4d5"
+RUN_BASELINE = "3f9a0c1d2e3f4a5b6c7d8e9f0a1b2c3d"
+
+
+def walkthrough_step(topic: str, title: str, minutes: int, text: str, *, shown: bool = True,
+                     fix: str | None = None, evidence: tuple[Evidence, ...] = ()) -> TalkingPoint:
+    """One walkthrough step as the story builder writes it."""
+    return TalkingPoint(kind="walkthrough", topic=topic, title=title, minutes=minutes, text=text,
+                        shown=shown, fix=fix, evidence=evidence)
+
+
+def sample_walkthrough() -> tuple[TalkingPoint, ...]:
+    """The nine steps, 13 minutes: shown, partly shown (a fix to add) and missing steps."""
+    readme = "README.md"
     return (
-        TalkingPoint(kind="walkthrough",
-                     text="Problem: predict which subscribers cancel next month.",
-                     evidence=(Evidence(path="README.md", line=3),)),
-        TalkingPoint(kind="question",
-                     text="Why ROC-AUC and not accuracy? Your README reports both.",
+        walkthrough_step("problem", "Problem", 1, "Predict which subscribers cancel next month, so retention can call them first.",
+                         evidence=(Evidence(path=readme, line=3, excerpt="Predict which subscribers cancel"),)),
+        walkthrough_step("data", "Data", 2, "48,213 rows; 12% of customers churn; stratified 80/20 split.",
+                         evidence=(Evidence(path=readme, line=18), Evidence(path="src/split.py", line=12, excerpt="stratify=y"))),
+        walkthrough_step("baseline", "Baseline", 1, f"Logistic regression, run `{RUN_BASELINE[:8]}`: ROC-AUC 0.78.",
+                         evidence=(Evidence(path=f"mlruns/0/{RUN_BASELINE}/meta.yaml"),)),
+        walkthrough_step("models", "Models tried", 2, "14 tracked runs: logistic regression (3), random forest (4), XGBoost (7).",
+                         evidence=(Evidence(path="train.py", line=40, excerpt="XGBClassifier(max_depth=6)"),)),
+        walkthrough_step("validation", "Validation", 2, "5-fold stratified cross-validation in train.py:57.",
+                         fix="Report the spread over the folds, e.g. `PR-AUC 0.43 ± 0.02`.",
+                         evidence=(Evidence(path="train.py", line=57),)),
+        walkthrough_step("results", "Results", 2, "ROC-AUC 0.78 → 0.86 over the baseline (+0.08).",
+                         evidence=(Evidence(path=readme, line=30),)),
+        walkthrough_step("trade_offs", "Trade-offs", 1, "Nothing in the repository states latency or interpretability.",
+                         shown=False, fix="Add one README line on what XGBoost costs in latency and explainability."),
+        walkthrough_step("impact", "Business impact", 1, "Nothing turns the recall into customers kept or money saved.",
+                         shown=False, fix="Add to the README:\n\n```markdown\nCalling the top 10% catches 61% of churners.\n```"),
+        walkthrough_step("limitations", "Limitations and next steps", 1, "No limitations section.", shown=False,
+                         fix="Add a `## Limitations` section: data period, label delay, what you would try next."),
+    )
+
+
+def sample_questions() -> tuple[TalkingPoint, ...]:
+    """Two likely questions with why they come up and what a strong answer covers."""
+    return (
+        TalkingPoint(kind="question", topic="imbalance-accuracy", title="Why ROC-AUC and not accuracy?",
+                     text="Your README reports accuracy 0.95 on a problem where 12% of customers churn (README.md:21).",
+                     answer=("A model that always predicts `no churn` scores 88% accuracy; PR-AUC and recall at a call "
+                             "budget measure what retention needs."),
                      evidence=(Evidence(path="README.md", line=30, excerpt="| accuracy | 0.95 |"),)),
-        TalkingPoint(kind="gap", text="No CI runs your 4 tests; add a workflow that runs pytest."),
+        TalkingPoint(kind="question", topic="median-imputation", title="Why the median, and did you add missing-value indicators?",
+                     text="`SimpleImputer(strategy=\"median\")` in src/features.py:31.",
+                     answer="Skewed features, a missing-value indicator, and a run with and without.",
+                     evidence=(Evidence(path="src/features.py", line=31),)),
+    )
+
+
+def sample_gaps() -> tuple[TalkingPoint, ...]:
+    """Two ranked gaps, each with its smallest fix."""
+    return (
+        TalkingPoint(kind="gap", topic="impact", text="No business impact sentence: panels ask for it in every project story.",
+                     fix="Add one README line: `Calling the top 10% catches 61% of churners.`"),
+        TalkingPoint(kind="gap", topic="ci", text="No CI runs your 4 tests.",
+                     fix="Add `.github/workflows/tests.yml` that runs `pytest`.",
+                     evidence=(Evidence(path="tests/test_features.py", line=1),)),
+    )
+
+
+def sample_talking_points() -> tuple[TalkingPoint, ...]:
+    """The walkthrough, then the questions, then the gaps, as a scan orders them."""
+    return (*sample_walkthrough(), *sample_questions(), *sample_gaps())
+
+
+def sample_results() -> ResultsAtAGlance:
+    """Three README rows and two tracked runs on ROC-AUC and accuracy; baseline row 0, best row 3."""
+    def row(label: str, source: str, roc: str | None, acc: str | None, evidence: Evidence, **extra: Any) -> ResultRow:
+        values = tuple((m, v) for m, v in (("roc_auc", roc), ("accuracy", acc)) if v is not None)
+        return ResultRow(label=label, source=source, values=values, evidence=evidence, **extra)
+
+    return ResultsAtAGlance(
+        metrics=("roc_auc", "accuracy"),
+        rows=(
+            row("Logistic regression (baseline)", "readme", "0.78", "0.91", Evidence(path="README.md", line=31), baseline=True),
+            row("Random forest", "readme", "0.83", "0.93", Evidence(path="README.md", line=32)),
+            row("XGBoost", "readme", "0.86", None, Evidence(path="README.md", line=33)),
+            row("xgb-depth6", "runs", "0.861", "0.95", Evidence(path=f"mlruns/0/{RUN_BEST}/meta.yaml"), run_id=RUN_BEST),
+            row("Notebook check", "notebook", None, "0.9", Evidence(path="notebooks/eda.ipynb", line=14)),
+        ),
+        primary="roc_auc", higher_is_better=True, baseline=0, best=3, runs_tried=14,
+    )
+
+
+def sample_suggestions() -> tuple[ReadmeSuggestion, ...]:
+    """A Setup section (with a fenced block inside) and a Results section."""
+    return (
+        ReadmeSuggestion(section="Setup", reason="The README has no install commands.",
+                         markdown="## Setup\n\n```bash\npython -m venv .venv\npip install -r requirements.txt\n```\n",
+                         evidence=(Evidence(path="requirements.txt"),)),
+        ReadmeSuggestion(section="Results", reason="The runs are not summarised in the README.",
+                         markdown="## Results\n\n| Model | ROC-AUC |\n| --- | --- |\n| Logistic regression | 0.78 |\n| XGBoost | 0.861 |\n",
+                         evidence=(Evidence(path=f"mlruns/0/{RUN_BEST}/meta.yaml"),)),
     )
 
 
@@ -133,6 +224,8 @@ def make_report(**overrides: Any) -> Report:
         scan_notes=(ScanNote(kind="file-too-large", message="Skipped: larger than 5 MiB.",
                              path="data/train.csv"),),
         ignored={"QA999": "Not relevant for a research prototype."},
+        results=sample_results(),
+        readme_suggestions=sample_suggestions(),
     )
     return dataclasses.replace(report, **overrides)
 

@@ -1,45 +1,82 @@
-"""The HTML report opened in a real headless Chromium: it renders, and it asks the network for nothing.
+"""Every sample project's HTML report opened in a real headless Chromium: the page has its sections,
+breaks no Content-Security-Policy rule, throws no script error, asks the network for nothing, fits a
+phone's width, and leaves screenshots (desktop 1280 and phone 390 CSS pixels wide) as artifacts in
+$PORTCHECK_ARTIFACTS (else the test's temp folder).
 
 Chromium is a Debian package (`apt-get install chromium`); .ci/run installs it and sets
 PORTCHECK_REQUIRE_BROWSER=1 so that a missing browser fails CI instead of skipping.
 """
+from __future__ import annotations
+
 import os
-import shutil
-import subprocess
+import re
+from pathlib import Path
 
+import chromium
 import pytest
+from conftest import SAMPLES, copy_sample
 
+from portcheck.analyzer.model import Report
 from portcheck.reports import html
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--enable-logging=stderr", "--v=0"]
+from portcheck.reports.results_view import results_view
 
 pytestmark = pytest.mark.browser
 
+SAMPLE_NAMES = sorted(p.name for p in SAMPLES.iterdir() if p.is_dir())
+ALWAYS = ["main", "summary", "area-chart", "top-fixes", "results", "findings", "talking-points",
+          "readme-suggestions", "scan-notes", "facts", "review-sheet"]
+VIEWPORTS = {"desktop": (1280, False), "phone": (390, True)}
+
 
 @pytest.fixture(scope="module")
-def chromium():
-    if CHROMIUM is None:
-        if os.environ.get("PORTCHECK_REQUIRE_BROWSER"):
-            pytest.fail("chromium is required (PORTCHECK_REQUIRE_BROWSER is set) but not installed")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    return CHROMIUM
+def browser() -> str:
+    return chromium.require_chromium()
 
 
-def run_chromium(chromium, tmp_path, *args):
-    return subprocess.run([chromium, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args],
-                          capture_output=True, text=True, timeout=120)
+@pytest.fixture(scope="module")
+def artifacts(tmp_path_factory) -> Path:
+    folder = os.environ.get("PORTCHECK_ARTIFACTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("artifacts")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
-def test_report_renders_in_chromium_without_network_requests(chromium, tmp_path, scanned_report):
-    page = tmp_path / "report.html"
-    page.write_text(html.render(scanned_report), encoding="utf-8")
-    dom = run_chromium(chromium, tmp_path, "--dump-dom", page.as_uri())
+def expected_sections(report: Report) -> list[str]:
+    """The ids the page must have: the fixed sections, and the story's parts where the scan found them."""
+    kinds = {tp.kind for tp in report.talking_points}
+    optional = {"walkthrough": "walkthrough" in kinds, "questions": "question" in kinds, "gaps": "gap" in kinds,
+                "ignored": bool(report.ignored)}
+    view = results_view(report.results)
+    optional["results-chart"] = view is not None and view.comparison is not None
+    return ALWAYS + [section for section, present in optional.items() if present]
+
+
+@pytest.mark.parametrize("sample", SAMPLE_NAMES)
+def test_sample_report_opens_in_chromium_complete_and_clean(sample: str, browser: str, tmp_path: Path,
+                                                            artifacts: Path) -> None:
+    from portcheck.analyzer.scan import scan
+
+    report = scan(copy_sample(sample, tmp_path / "repos"))
+    page = tmp_path / f"{sample}.html"
+    page.write_text(html.render(report), encoding="utf-8")
+
+    dom = chromium.run(tmp_path / "profile-dom", "--dump-dom", page.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
-    assert "<h1" in dom.stdout and str(scanned_report.scores.overall) in dom.stdout
-    assert "Refused to" not in dom.stderr  # no Content-Security-Policy violation: nothing was blocked
-    shot = tmp_path / "shot.png"
-    run_chromium(chromium, tmp_path, f"--screenshot={shot}", "--window-size=1200,2400", page.as_uri())
-    assert shot.exists() and shot.stat().st_size > 10_000
+    assert chromium.page_problems(dom.stderr) == []  # no CSP violation, no uncaught script error
+    ids = set(re.findall(r'\bid="([^"]+)"', dom.stdout))
+    missing = [section for section in expected_sections(report) if section not in ids]
+    assert not missing, f"{sample}: sections missing from the page: {missing}"
+    assert f">{report.scores.overall}<" in dom.stdout
+    snippets = dom.stdout.count('class="snippet"')
+    assert dom.stdout.count('class="copy-button"') == snippets  # the script ran, under the page's own policy
+
+    with chromium.Session(tmp_path / "profile-session") as session:
+        for name, (width, mobile) in VIEWPORTS.items():
+            session.open(page.as_uri(), width=width, mobile=mobile)
+            overflow = session.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{sample}: the page scrolls sideways by {overflow}px at {width}px"
+            shot = session.screenshot(artifacts / f"{sample}-{name}.png")
+            assert shot.stat().st_size > 10_000
+        assert session.errors == []
+        assert set(session.requests) == {page.as_uri()}  # the page itself, nothing else
+    assert chromium.page_problems(session.log) == []

@@ -322,3 +322,10 @@ def test_canonical_metric_names():
     assert canonical_metric("logloss") == "log_loss"
     assert canonical_metric("recall_at_k") == "recall"
     assert canonical_metric("epoch") is None and canonical_metric("") is None
+
+
+def test_metric_names_with_a_split_prefix_keep_their_metric():
+    # Hugging Face's Trainer logs eval_f1 and eval_accuracy: both are metrics, not only the accuracy.
+    assert canonical_metric("eval_f1") == "f1" and canonical_metric("eval_accuracy") == "accuracy"
+    assert canonical_metric("val/f1") == "f1" and canonical_metric("test_roc_auc") == "roc_auc"
+    assert canonical_metric("test") is None and canonical_metric("val_") is None

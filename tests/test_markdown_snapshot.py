@@ -39,15 +39,21 @@ def test_markdown_report_matches_the_committed_snapshot():
 
 
 def test_snapshot_holds_what_a_step_summary_needs():
-    """Score in the title, the area table, top fixes, and findings grouped by area in closed <details>."""
+    """Score and what it means, the area table, top fixes, results, findings grouped by area in closed
+    <details>, the walkthrough, questions and gaps, and README sections in fences."""
     text = SNAPSHOT.read_text(encoding="utf-8")
-    assert text.startswith("# portcheck: 67/100 — Needs work\n")
+    assert text.startswith("# portcheck: 67/100 — Needs work\n\nA reviewer will hit gaps")
     assert "below the threshold of 70" in text
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
-    assert headings[:3] == ["portcheck: 67/100 — Needs work", "Top fixes", "Findings"]
-    assert sum(t.type == "table_open" for t in tokens) == 2  # areas, top fixes
+    assert headings == ["portcheck: 67/100 — Needs work", "Top fixes", "Results at a glance", "Findings",
+                        "Talking points", "Your walkthrough (13 minutes)", "Questions a panel is likely to ask",
+                        "Gaps worth fixing before the interview", "Suggested README sections", "Setup", "Results"]
+    assert sum(t.type == "table_open" for t in tokens) == 3  # areas, top fixes, results
     assert "| Metric reporting | n/a | no applicable check |" in text
     summaries = re.findall(r"<details>\n<summary><b>([^<]+)</b>", text)
     assert summaries == ["README clarity", "Reproducibility", "Code quality"]
     assert text.count("<details>") == text.count("</details>") and "<details open" not in text
+    fences = [t for t in tokens if t.type == "fence"]
+    assert [t.info for t in fences] == ["markdown", "markdown", "markdown"]  # one in a step's fix, two sections
+    assert fences[1].content.startswith("## Setup\n\n```bash\n") and fences[1].markup == "````"

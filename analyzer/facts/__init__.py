@@ -24,6 +24,7 @@ from .history import detect_git_history
 from .imports import detect_imports
 from .linting import detect_linting
 from .ml_smells import detect_ml_smells
+from .modelling import detect_modelling
 from .notebooks import detect_notebooks
 from .readme import detect_citation, detect_license, detect_readme, load_readme
 from .runstore import detect_run_stores
@@ -63,6 +64,7 @@ FACT_PROVIDERS = {
     "linting": detect_linting,
     "code_layout": detect_code_layout,
     "git_history": detect_git_history,
+    "modelling": detect_modelling,
 }
 
 # schema key -> (input name, value used when the detector itself broke)

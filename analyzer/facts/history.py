@@ -59,6 +59,9 @@ TOUCH_UP_SHARE = 0.10       # ... while all others together touch at most this s
 TOUCH_UP_MIN_FILES = 3      # ... or this many files, whichever is larger
 MAX_BODY_CHARS = 2_000      # of a message body, looked at for a redeeming line
 MAX_SUBJECT_CHARS = 500     # a longer subject is never low-information
+MOSTLY_ONE_AUTHOR = 0.8     # the most active person wrote at least this share: "your project"
+CORE_SHARE = 0.1            # a person with at least this share of the commits is part of the core team
+COMMUNITY_SIZE = 10         # more people than this: an open-source community, not a team with roles
 DAY = 86_400
 
 _OID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -243,6 +246,11 @@ class Author:
     emails: tuple[str, ...]
     commits: int
 
+    @property
+    def evidence(self) -> Evidence:
+        """Cited at `.git` with `name: N commits` as the excerpt."""
+        return Evidence(path=".git", excerpt=excerpt(f"{self.name}: {self.commits} commit{'' if self.commits == 1 else 's'}"))
+
 
 @dataclass(frozen=True, kw_only=True)
 class HistoryFacts:
@@ -290,6 +298,26 @@ class HistoryFacts:
     def top_share(self) -> float:
         """The most active person's share of the commits by people."""
         return self.authors[0].commits / self.work_commits if self.authors and self.work_commits else 0.0
+
+    @property
+    def core_authors(self) -> tuple[Author, ...]:
+        """The people with at least `CORE_SHARE` of the commits by people."""
+        return tuple(a for a in self.authors if a.commits >= CORE_SHARE * self.work_commits)
+
+    @property
+    def collaboration(self) -> str | None:
+        """Who wrote the history: "solo" (one person), "community" (more than `COMMUNITY_SIZE` people),
+        "mostly_one" (the most active wrote `MOSTLY_ONE_AUTHOR` of the commits, or nobody else is a core
+        author), or "team" (two or more core authors); None without commits by people."""
+        if not self.authors:
+            return None
+        if self.solo:
+            return "solo"
+        if len(self.authors) > COMMUNITY_SIZE:
+            return "community"
+        if self.top_share >= MOSTLY_ONE_AUTHOR or len(self.core_authors) < 2:
+            return "mostly_one"
+        return "team"
 
 
 def utc_date(seconds: int) -> str:

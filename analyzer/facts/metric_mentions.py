@@ -265,8 +265,9 @@ def _around(text: str, start: int, end: int) -> str:
     return excerpt(("…" if lo > line_start else "") + text[lo:hi])
 
 
-def _header_metric(text: str) -> str | None:
-    """The metric a table header or row label names, if that is all it names."""
+def header_metric(text: str) -> str | None:
+    """The canonical metric a table header, row label or logged metric key names, if that is all it
+    names ("Val. accuracy (%)" → accuracy; "Kaggle public LB RMSLE" → None); "ap" is left to the caller."""
     if not text or len(text) > 40 or _BEFORE_STOP.search(text) or re.search(r"\b(?:threshold|target)\b", text, re.IGNORECASE):
         return None
     matches = list(METRIC_PATTERN.finditer(text))
@@ -292,7 +293,7 @@ def _table_metrics(rows: tuple[tuple[Cell, ...], ...]) -> Iterator[tuple[str, st
         return
     header, body = rows[0], rows[1:]
     for col, (title, _) in enumerate(header):
-        name = _header_metric(title)
+        name = header_metric(title)
         if name is None:
             continue
         for row in body:
@@ -304,7 +305,7 @@ def _table_metrics(rows: tuple[tuple[Cell, ...], ...]) -> Iterator[tuple[str, st
     for row in rows:
         if len(row) < 2:
             continue
-        name = _header_metric(row[0][0])
+        name = header_metric(row[0][0])
         if name is None:
             continue
         for text, line in row[1:]:

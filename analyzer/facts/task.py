@@ -573,6 +573,9 @@ def _objective_kind(text: str) -> str | None:
     return vocab.LOSS_STRINGS.get(value)
 
 
+_SPLIT_PREFIX = re.compile(r"^(?:eval|val|valid|validation|test|dev|train|training)[_/ .-](?=\w)")
+
+
 def canonical_metric(text: str) -> str | None:
     """The canonical metric name of a metric identifier in code ("accuracy", "neg_mean_squared_error",
     "roc_auc_ovr", "f1_macro", "val/acc" …), in the README metrics' vocabulary; None if it names none."""
@@ -580,6 +583,7 @@ def canonical_metric(text: str) -> str | None:
     if not value or len(value) > 60:
         return None
     value = re.sub(r"^neg(?:ative)?_", "", value)
+    value = _SPLIT_PREFIX.sub("", value)  # "eval_f1", "val/f1": the split the metric was computed on
     value = re.sub(r"^(?:binary|categorical|sparse_categorical|multiclass|multilabel|(?:sparse_)?top_k_categorical)_"
                    r"(?=acc)", "", value)
     value = vocab.METRIC_SUFFIX.sub("", value).replace("_at_", "@").replace("_", " ")
