@@ -81,21 +81,36 @@ def dotted_name(node: ast.AST) -> str | None:
 
 
 def import_aliases(trees: list[ast.Module]) -> dict[str, str]:
-    """Local name -> absolute dotted origin for every absolute import in the trees (any depth)."""
+    """Local name -> absolute dotted origin for every absolute import in the trees (any depth); a later
+    tree's import of a name wins, as when the trees run in order."""
     aliases: dict[str, str] = {}
     for tree in trees:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        aliases[alias.asname] = alias.name
-                    else:
-                        root = alias.name.split(".")[0]
-                        aliases[root] = root
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                for alias in node.names:
-                    if alias.name != "*":
-                        aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        aliases.update(_tree_aliases(tree))
+    return aliases
+
+
+# Each tree's imports, found once: many detectors resolve names against the same modules and cells.
+_ALIASES: weakref.WeakKeyDictionary[ast.Module, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def _tree_aliases(tree: ast.Module) -> dict[str, str]:
+    cached = _ALIASES.get(tree)
+    if cached is not None:
+        return cached
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    root = alias.name.split(".")[0]
+                    aliases[root] = root
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for alias in node.names:
+                if alias.name != "*":
+                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    _ALIASES[tree] = aliases
     return aliases
 
 
