@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from .presentation import AreaRow, readiness
+from .presentation import AreaRow, one_line, readiness
 from .results_view import Bar, Comparison
 
 WIDTH = 400
@@ -56,7 +56,7 @@ def comparison_chart(comparison: Comparison, *, chart_id: str = "results-chart")
     parts = []
     for i, bar in enumerate(bars):
         start, end = sorted((x(0.0), x(bar.number)))
-        parts.append(_row(i * _ROW, _bar_label(bar), _cut(bar.value, _VALUE_CHARS), x=start,
+        parts.append(_row(i * _ROW, _bar_label(bar), one_line(bar.value, _VALUE_CHARS), x=start,
                           width=max(end - start, 2.0), bar_class=f"bar-{bar.role}"))
     note_y = len(bars) * _ROW + _LABEL_Y
     parts.append(Markup('<text class="chart-note" x="0" y="{}">{}</text>').format(note_y, comparison.note))
@@ -70,12 +70,7 @@ _ROLE_PREFIX = {"baseline": "Baseline: ", "best": "Best: "}
 
 
 def _bar_label(bar: Bar) -> str:
-    return _ROLE_PREFIX.get(bar.role, "") + _cut(bar.label, _LABEL_CHARS)
-
-
-def _cut(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    return _ROLE_PREFIX.get(bar.role, "") + one_line(bar.label, _LABEL_CHARS)
 
 
 def _row(top: int, label: str, value: str, *, x: float, width: float, bar_class: str) -> Markup:

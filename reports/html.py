@@ -24,6 +24,7 @@ from .presentation import (
     area_sections,
     counts,
     fact_rows,
+    other_talking_points,
     plural,
     points_text,
     question_title,
@@ -79,20 +80,16 @@ def script() -> str:
 
 
 def _hash(source: str) -> str:
+    """The CSP source expression (`'sha256-…'`) that allows exactly this inline block's content."""
     digest = hashlib.sha256(source.encode("utf-8")).digest()
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
-
-
-def style_hash(css: str) -> str:
-    """The CSP source expression (`'sha256-…'`) that allows exactly this `<style>` block content."""
-    return _hash(css)
 
 
 def content_security_policy(css: str, js: str | None = None) -> str:
     """The page's policy: nothing but its own inline stylesheet, its own inline script when it has one,
     and data: images may load."""
     scripts = f"script-src {_hash(js)}; " if js is not None else ""
-    return (f"default-src 'none'; {scripts}style-src {style_hash(css)}; img-src data:; "
+    return (f"default-src 'none'; {scripts}style-src {_hash(css)}; img-src data:; "
             "base-uri 'none'; form-action 'none'")
 
 
@@ -124,7 +121,7 @@ def render(report: Report) -> str:
         questions=talking_points_of(report, "question"),
         question_title=question_title,
         gaps=talking_points_of(report, "gap"),
-        others=[tp for tp in report.talking_points if tp.kind not in ("walkthrough", "question", "gap")],
+        others=other_talking_points(report),
         suggestions=report.readme_suggestions,
         facts=fact_rows(report.facts),
     )

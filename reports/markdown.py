@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..analyzer.model import CheckResult, Evidence, Report, TalkingPoint
+from ..analyzer.model import CheckResult, Evidence, Report
 from .presentation import (
     STATUS_LABELS,
     AreaSection,
@@ -19,6 +19,7 @@ from .presentation import (
     area_sections,
     counts,
     one_line,
+    other_talking_points,
     plural,
     points_text,
     question_title,
@@ -38,7 +39,6 @@ _MAX_LOCATIONS = 3
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]#|~])")
 _BACKTICK_RUNS = re.compile(r"`+")
 _FENCE_LANGUAGE = re.compile(r"[^A-Za-z0-9_+.-]")
-_KNOWN_KINDS = ("walkthrough", "question", "gap")
 _LINE_START_MARKER = re.compile(r"^(\d*)([-+=.)])")
 
 
@@ -174,7 +174,7 @@ def _results(view: ResultsView | None) -> str:
     for line in view.lines:
         marks = [mark for mark, on in (("**baseline**", line.baseline), ("**best**", line.best)) if on]
         label = " ".join([md_text(line.label), *marks])
-        where = md_text(line.source) + (f" · run {md_code(line.run_id[:12])}" if line.run_id else "")
+        where = md_text(line.source) + (f" · run {md_code(line.run_short)}" if line.run_id else "")
         where += f", {md_code(line.location)}" if line.location else ""
         rows.append(f"| {label} | " + " | ".join(md_text(v) for v in line.values) + f" | {where} |")
     parts.append("\n".join(rows))
@@ -270,7 +270,7 @@ def _gaps(report: Report) -> str:
 
 
 def _other_points(report: Report) -> str:
-    others: list[TalkingPoint] = [tp for tp in report.talking_points if tp.kind not in _KNOWN_KINDS]
+    others = other_talking_points(report)
     if not others:
         return ""
     items = [f"- {md_blocks(tp.text, indent='  ')}{_where(tp.evidence)}" for tp in others]

@@ -197,6 +197,7 @@ def one_line(text: str, limit: int | None = None) -> str:
 
 STEP_STATES: dict[str, str] = {"shown": "Shown", "partial": "Partly shown", "gap": "Gap"}
 _STEP_ORDER = {key: i for i, key in enumerate(WALKTHROUGH_STEPS)}
+_STORY_KINDS = ("walkthrough", "question", "gap")  # the kinds with a section of their own
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -225,6 +226,11 @@ class WalkthroughStep:
 def talking_points_of(report: Report, kind: str) -> list[TalkingPoint]:
     """The talking points of one kind, in the report's order (gaps come ranked, most costly first)."""
     return [tp for tp in report.talking_points if tp.kind == kind]
+
+
+def other_talking_points(report: Report) -> list[TalkingPoint]:
+    """The talking points of any kind but the story's own (walkthrough, question, gap), in order."""
+    return [tp for tp in report.talking_points if tp.kind not in _STORY_KINDS]
 
 
 def step_state(point: TalkingPoint) -> str | None:

@@ -16,6 +16,7 @@ MISSING = "—"
 MAX_ROWS = 40  # rows listed in a table; the baseline and the best row are always among them
 MAX_CHART_BARS = 6  # bars in a chart without a baseline: the best row and the first others
 
+
 @dataclass(frozen=True, kw_only=True)
 class ResultLine:
     """One row of the results table: label, where it came from, its values in metric order."""
@@ -27,6 +28,11 @@ class ResultLine:
     values: tuple[str, ...]  # the value as written, or MISSING
     baseline: bool
     best: bool
+
+    @property
+    def run_short(self) -> str:
+        """The run id as the tables show it: its first 12 characters ("" without a run)."""
+        return (self.run_id or "")[:12]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -21,10 +21,16 @@ from markupsafe import Markup, escape
 _BLOCK_RULES = ["fence", "backticks", "newline"]
 
 
+def _language(token: Token) -> str:
+    """A fence's language: the first word of its info string, or ""."""
+    words = token.info.split(maxsplit=1)
+    return words[0] if words else ""
+
+
 def _fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     """A fenced block as a snippet: its language (as a label) over a `<pre>` a copy button can target."""
     token = tokens[idx]
-    language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+    language = _language(token)
     label = f'<span class="snippet-label">{escape(language)}</span>' if language else ""
     return (f'<div class="snippet"><div class="snippet-bar">{label}</div>'
             f'<pre class="copyable"><code>{escape(token.content)}</code></pre></div>\n')
@@ -75,8 +81,7 @@ def blocks(text: str | None) -> list[Block]:
     found: list[Block] = []
     for token in _parser().parse(text):
         if token.type == "fence":
-            language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
-            found.append(Block(code=token.content, language=language))
+            found.append(Block(code=token.content, language=_language(token)))
         elif token.type == "inline":
             found.append(Block(spans=tuple(_spans(token.children or []))))
     return found

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field, replace
 from ..model import Evidence
 from ..repo import RepoView
 from ..sources import Sources
+from . import ml_vocabulary as vocab
 from .common import bounded, excerpt
 from .files import is_docker_file
 from .pycode import CodeUnit, by_path, code_units, dotted_name, import_aliases, qualified_name
@@ -197,10 +198,7 @@ _PYTHON_MODULE = re.compile(r"\bpython[\d.]*\W+(?:-\w+\W+)*-m\W+([\w.]+)")
 _INSTRUCTION = re.compile(r"^\s*(CMD|ENTRYPOINT)\b(.*)$", re.IGNORECASE)
 
 # tuning
-_SEARCHES = _words("""
-    GridSearchCV RandomizedSearchCV HalvingGridSearchCV HalvingRandomSearchCV BayesSearchCV TuneSearchCV
-    TuneGridSearchCV OptunaSearchCV ParameterGrid ParameterSampler
-""")
+_SEARCHES = vocab.SEARCHES | _words("OptunaSearchCV ParameterGrid ParameterSampler")
 _SEARCH_PACKAGES = ("sklearn.", "skopt.", "tune_sklearn.", "optuna.")
 _TUNING_CALLS = frozenset({
     "optuna.create_study", "optuna.load_study", "hyperopt.fmin", "ray.tune.run", "ray.tune.Tuner",

@@ -12,7 +12,7 @@ from ..facts.runstore import TrackedRun
 from ..model import Evidence, ResultRow, ResultsAtAGlance
 from .facts import StoryFacts
 from .readme_text import ReadmeText
-from .results import metric_label
+from .results import metric_label, metric_number
 
 MAX_NAMES = 5               # models, parameters, … named in one sentence
 
@@ -30,6 +30,24 @@ TABULAR_IMPUTATION = ("median", "mean", "most_frequent", "constant", "knn", "ite
 def plural(n: int, word: str, many: str | None = None) -> str:
     """'1 run', '3 runs'."""
     return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def difference(before: str, after: str) -> str | None:
+    """`after - before` to the precision the values are written with: "+0.106", or "+7.2 points" between
+    percentages; None when either is not a number or only one is a percentage."""
+    a, b = metric_number(before), metric_number(after)
+    percent = "%" in before, "%" in after
+    if a is None or b is None or percent[0] != percent[1]:
+        return None
+    decimals = max(_decimals(before), _decimals(after))
+    if percent[0]:
+        return f"{(b - a) * 100:+.{decimals}f} points"
+    return f"{b - a:+.{decimals}f}"
+
+
+def _decimals(text: str) -> int:
+    match = re.search(r"\d[.,](\d+)", text)
+    return len(match.group(1)) if match else 0
 
 
 def short_id(run_id: str | None) -> str:

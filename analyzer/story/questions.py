@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from ..facts.modelling import COMPLEX_FAMILIES, ModelUse
 from ..facts.task import CodeMetric, canonical_metric
 from ..model import Evidence, ResultRow, ResultsAtAGlance, TalkingPoint
+from .drafting import LEAKAGE_SMELLS, difference
 from .facts import StoryFacts
 from .readme_text import without_cell_prefix
 from .results import format_value, metric_label, metric_number
@@ -52,7 +53,6 @@ MAX_EVIDENCE = 6        # evidence items cited per question
 _IMBALANCE_AWARE = frozenset({"precision", "recall", "f1", "pr_auc", "other:balanced_accuracy", "other:mcc",
                               "other:kappa"})
 _RANKING = frozenset({"roc_auc", "auc"})
-_LEAKS = ("fit_before_split", "test_set_fit", "test_set_selection")
 _IMBALANCE_ORDER = ("words", "class_weight", "resampling", "loss", "domain")
 _IMBALANCE_SAYS = {
     "words": "the project says its classes are imbalanced",
@@ -162,11 +162,6 @@ def _imbalance_clause(story: StoryFacts) -> tuple[str, tuple[Evidence, ...]]:
     return f"{_IMBALANCE_SAYS[kind]}: {cite(evidence)}", tuple(e for _, e in signals[:2])
 
 
-def _decimals(text: str) -> int:
-    match = re.search(r"\d[.,](\d+)", text)
-    return len(match.group(1)) if match else 0
-
-
 @dataclass(frozen=True)
 class Gain:
     """Baseline against best on the results' primary metric."""
@@ -195,19 +190,7 @@ def results_gain(results: ResultsAtAGlance | None) -> Gain | None:
     base_value, best_value = base.value(results.primary), best.value(results.primary)
     if base_value is None or best_value is None:
         return None
-    return Gain(results.primary, base, best, base_value, best_value, _difference(base_value, best_value))
-
-
-def _difference(before: str, after: str) -> str | None:
-    """`after - before` as written: "+0.106", or "+7.2 points" between percentages; None if not comparable."""
-    a, b = metric_number(before), metric_number(after)
-    percent = "%" in before, "%" in after
-    if a is None or b is None or percent[0] != percent[1]:
-        return None
-    decimals = max(_decimals(before), _decimals(after))
-    if percent[0]:
-        return f"{(b - a) * 100:+.{decimals}f} points"
-    return f"{b - a:+.{decimals}f}"
+    return Gain(results.primary, base, best, base_value, best_value, difference(base_value, best_value))
 
 
 def _same_number(a: str, b: str) -> bool:
@@ -298,7 +281,7 @@ def _positive_rate(story: StoryFacts) -> float | None:
 def _leakage(story: StoryFacts) -> TalkingPoint | None:
     if story.ml_smells is None:
         return None
-    leaks = [s for kind in _LEAKS for s in story.ml_smells.of_kind(kind)]
+    leaks = [s for kind in LEAKAGE_SMELLS for s in story.ml_smells.of_kind(kind)]
     if not leaks:
         return None
     first = leaks[0]

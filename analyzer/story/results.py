@@ -150,7 +150,8 @@ _BASELINE_LABEL = re.compile(
     re.IGNORECASE)
 _CHANCE_LABEL = re.compile(r"^\W*(?:random|chance)(?:[\s_-]+(?:guess\w*|classifier|chance|level|predictions?|"
                            r"predictor|model))?\W*$", re.IGNORECASE)
-_BASELINE_PARAM = re.compile(r"(?<![a-z])(?:baseline|dummy|most[ _-]?frequent|majority)", re.IGNORECASE)
+# a parameter value naming a majority-class strategy (`TrackedRun.is_baseline` covers baseline and dummy)
+_BASELINE_PARAM = re.compile(r"(?<![a-z])(?:most[ _-]?frequent|majority)", re.IGNORECASE)
 
 
 def is_baseline_label(label: str) -> bool:
@@ -184,12 +185,17 @@ def _split_rank(header: str) -> int:
     return 1
 
 
-def _canonical(header: str, task: str | None) -> str | None:
-    """The canonical metric a header or logged key names ("ap": detection mAP or PR-AUC), or None."""
-    name = header_metric(header)
+def _resolved(name: str, task: str | None) -> str:
+    """A canonical metric name with "ap" read for the task: detection mAP, else PR-AUC."""
     if name == "ap":
         return "map" if task in _DETECTION_TASKS else "pr_auc"
     return name
+
+
+def _canonical(header: str, task: str | None) -> str | None:
+    """The canonical metric a header or logged key names ("ap": see `_resolved`), or None."""
+    name = header_metric(header)
+    return _resolved(name, task) if name is not None else None
 
 
 def _preferred(columns: Iterable[tuple[str, str, int]]) -> dict[str, tuple[str, int]]:
@@ -484,8 +490,7 @@ def _notebook_rows(story: StoryFacts) -> list[_Row]:
     books: dict[str, _Table] = {}
     open_rows: dict[tuple[str, int | None, str | None], _Row] = {}
     for metric in metrics:
-        name = "map" if metric.name == "ap" and task in _DETECTION_TASKS else (
-            "pr_auc" if metric.name == "ap" else metric.name)
+        name = _resolved(metric.name, task)
         if metric_number(metric.value) is None:
             continue
         where = metric.evidence

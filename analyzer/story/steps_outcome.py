@@ -12,6 +12,7 @@ from .drafting import (
     LEAKAGE_SMELLS,
     MAX_NAMES,
     Draft,
+    difference,
     distinct_models,
     in_readme,
     into,
@@ -94,16 +95,9 @@ def _from_results(story: StoryFacts, results: ResultsAtAGlance, readme: ReadmeTe
 
 
 def _difference(before: str | None, after: str | None) -> str:
-    """' (+0.106)': after minus before, to the precision the values are written with; '' if not numeric."""
-    if before is None or after is None:
-        return ""
-    a, b = metric_number(before), metric_number(after)
-    if a is None or b is None:
-        return ""
-    decimals = max(_decimals(before), _decimals(after))
-    points = " points" if "%" in before and "%" in after else ""
-    scale = 100 if points and max(abs(a), abs(b)) <= 1 else 1
-    return f" ({(b - a) * scale:+.{decimals}f}{points})"
+    """' (+0.106)': after minus before (see `drafting.difference`); '' when the values do not compare."""
+    found = difference(before, after) if before is not None and after is not None else None
+    return f" ({found})" if found else ""
 
 
 NEAR_PERFECT = 0.999  # a score on a 0–1 scale at or above this invites a leakage question
@@ -114,15 +108,6 @@ def _perfect(row: ResultRow | None, metric: str | None, results: ResultsAtAGlanc
     value = row.value(metric) if row is not None and metric else None
     number = metric_number(value) if value is not None else None
     return value if number is not None and results.higher_is_better and NEAR_PERFECT <= number <= 1.0 else None
-
-
-def _decimals(value: str) -> int:
-    """Digits after the decimal point of the first number written in `value`."""
-    found = _FIRST_NUMBER.search(value)
-    return len(found.group(1)) if found and found.group(1) else 0
-
-
-_FIRST_NUMBER = re.compile(r"\d+(?:\.(\d+))?")
 
 
 def _from_mentions(story: StoryFacts, readme: ReadmeText) -> Draft:
