@@ -5,11 +5,13 @@ Kept thin: parsing options, choosing where output goes, and exit codes. Scanning
 """
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -21,6 +23,7 @@ except ImportError:  # older typer uses click itself
     from click import exceptions as click_errors  # type: ignore[no-redef]
 
 from . import __version__
+from .sandbox import ScanError
 
 app = typer.Typer(
     name="portcheck",
@@ -103,9 +106,24 @@ def scan(
         "--also markdown=summary.md --also sarif=portcheck.sarif."), show_default=False)] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help=(
         "Show progress on the terminal (standard error) while a scan takes more than a moment."))] = True,
+    time_budget: Annotated[float, typer.Option("--time-budget", metavar="SECONDS", min=1, help=(
+        "Stop the scan's work after this long; what was not finished becomes an error result and a scan "
+        "note, and the report is still written."))] = 600.0,
+    step_budget: Annotated[float, typer.Option("--step-budget", metavar="SECONDS", min=0.1, help=(
+        "Stop any one detector or check that runs longer than this; it becomes an error result and the "
+        "scan goes on."))] = 180.0,
+    memory_limit: Annotated[int, typer.Option("--memory-limit", metavar="MIB", min=256, help=(
+        "Address-space limit, in MiB, of the process that reads and parses the repository; a detector "
+        "that needs more fails on its own and the scan goes on."))] = 6144,
 ) -> None:
-    """Scan a repository and write its readiness report."""
+    """Scan a repository and write its readiness report.
+
+    The repository is untrusted input: portcheck runs nothing from it, reads nothing outside it and
+    writes nothing into it. Its files are read and parsed in a separate process with limits on time
+    and memory (--time-budget, --step-budget, --memory-limit); see SECURITY.md.
+    """
     from .config import parse_area_thresholds, threshold_failures, unscored_area_thresholds
+    from .sandbox import Budget
     from .scan import scan as run_scan
 
     root = path.expanduser()
@@ -119,9 +137,11 @@ def scan(
         raise click_errors.UsageError(f"--fail-under-area: {exc}") from None
     extra_outputs = _extra_outputs(also)
     destination = output if output is not None else (DEFAULT_HTML if format is Format.html else "-")
-    with _ProgressDisplay(enabled=progress and sys.stderr.isatty()) as display:
+    with _ProgressDisplay(enabled=progress and sys.stderr.isatty()) as display, _naming(path):
         report = run_scan(root, select=_split(select), ignore=_split(ignore), fail_under=fail_under,
-                          fail_under_area=area_thresholds, progress=display.update)
+                          fail_under_area=area_thresholds, progress=display.update,
+                          budget=Budget(total_seconds=time_budget, step_seconds=step_budget,
+                                        memory_bytes=memory_limit * 1024 * 1024))
     text = _render(report, format)
     if destination == "-":
         sys.stdout.write(text)
@@ -138,6 +158,15 @@ def scan(
         typer.echo(f"portcheck: {failure}", err=True)
     if failures:
         raise typer.Exit(EXIT_BELOW_THRESHOLD)
+
+
+@contextlib.contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """Name the repository in a ScanError's one line."""
+    try:
+        yield
+    except ScanError as exc:
+        raise ScanError(f"cannot scan {path}: {exc}", out_of_time=exc.out_of_time) from None
 
 
 def _extra_outputs(values: list[str] | None) -> list[tuple[Format, Path]]:
@@ -289,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except typer.Exit as exc:
         return exc.exit_code
+    except ScanError as exc:
+        typer.echo(f"portcheck: error: {exc}", err=True)
+        return EXIT_USAGE
     except typer.Abort:
         typer.echo("portcheck: interrupted", err=True)
         return 130

@@ -8,9 +8,9 @@ per target, in the targets' order whatever order the scans finished in:
 * `jobs > 1` uses a `concurrent.futures.ProcessPoolExecutor` of that many workers. Each worker returns
   the JSON report's text (`portcheck scan --format json`) or a one-line error, never a traceback.
 
-A scan that runs past `timeout` seconds is interrupted inside its process (SIGALRM) and becomes a
-failed outcome. In a worker, a scan that cannot be interrupted there (stuck inside C code) is killed
-from outside once it is `hard_grace(timeout)` seconds further overdue. A worker that dies (a crash, the
+`timeout` is each scan's time budget (see `sandbox.Budget`): its risky work runs in a child process
+that is killed when the budget runs out, and a scan that ran out of time becomes a failed outcome.
+A pool worker that is still busy `hard_grace(timeout)` seconds past the timeout is killed from outside. A worker that dies (a crash, the
 out-of-memory killer, that kill) breaks the whole pool: the scans it was running with it are then run
 again one at a time, so that only the repository that really kills its process becomes a failed
 outcome; scans that had not started yet go back to the pool.
@@ -22,12 +22,10 @@ import os
 import re
 import signal
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,10 +59,6 @@ class Outcome:
 
 Worker = Callable[[str, "float | None"], Outcome]  # (path, timeout) -> outcome; must never raise
 OnDone = Callable[[Target, Outcome], None]
-
-
-class ScanTimeout(BaseException):
-    """The scan ran out of time. A BaseException, so that no check's `except Exception` swallows it."""
 
 
 def _slug(path: str) -> str:
@@ -106,26 +100,6 @@ def hard_grace(timeout: float) -> float:
     return min(30.0, max(1.0, timeout / 2))
 
 
-@contextmanager
-def _deadline(seconds: float | None) -> Iterator[None]:
-    """Raise ScanTimeout in this thread after `seconds` (only in a main thread, where signals land)."""
-    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
-        yield
-        return
-
-    def expire(_signum: int, _frame: object) -> None:
-        raise ScanTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def timeout_error(seconds: float) -> str:
     """The failed row of a repository whose scan ran out of time."""
     return f"timed out after {seconds:g} s"
@@ -143,15 +117,21 @@ def scan_to_json(path: str, timeout: float | None = None) -> Outcome:
         return Outcome(error="no such folder")
     if not root.is_dir():
         return Outcome(error="is a file, not a repository folder")
+    from portcheck.reports.json_report import render
+
+    from .sandbox import Budget
+    from .scan import OUT_OF_TIME, ScanError, scan
+
     try:
-        with _deadline(timeout):
-            from portcheck.reports.json_report import render
-
-            from .scan import scan
-
-            return Outcome(document=render(scan(root)))
-    except ScanTimeout:
+        report = scan(root, budget=Budget(total_seconds=timeout) if timeout else None)
+    except ScanError as exc:
+        return Outcome(error=timeout_error(timeout or 0) if exc.out_of_time else _one_line(exc))
+    except Exception as exc:  # a scan is total by design; anything left is one failed row, not a traceback
+        return Outcome(error=_one_line(exc))
+    if any(note.kind == OUT_OF_TIME for note in report.scan_notes):
         return Outcome(error=timeout_error(timeout or 0))
+    try:
+        return Outcome(document=render(report))
     except Exception as exc:  # a scan is total by design; anything left is one failed row, not a traceback
         return Outcome(error=_one_line(exc))
 

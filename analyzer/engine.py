@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import graphlib
-import traceback
 from collections.abc import Callable, Iterable, Mapping
 
 from .check import Check
-from .inputs import InputAbsent, Inputs, UnknownInput
+from .inputs import InputAbsent, Inputs, UnknownInput, Watcher, describe_failure
 from .model import Outcome, Status
+from .sandbox import Failed
 
 Progress = Callable[[str], None]
 
@@ -40,23 +40,27 @@ def run_one(chk: Check, inputs: Inputs, done: dict[str, Outcome]) -> Outcome:
     except UnknownInput as exc:
         return Outcome(status=Status.ERROR, message=f"asks for an input nobody provides: {exc.args[0]}")
     except Exception as exc:  # an input provider broke: report it on every check that needed it
-        return Outcome(status=Status.ERROR, message=f"an input it needs failed: {_describe(exc)}")
+        return Outcome(status=Status.ERROR, message=f"an input it needs failed: {describe_failure(exc)}")
     try:
         outcome = chk.func(**args)
     except Exception as exc:
-        return Outcome(status=Status.ERROR, message=f"the check itself failed: {_describe(exc)}")
+        return Outcome(status=Status.ERROR, message=f"the check itself failed: {describe_failure(exc)}")
     if not isinstance(outcome, Outcome):
         return Outcome(status=Status.ERROR, message=f"the check returned {type(outcome).__name__}, not an Outcome")
     return outcome
 
 
 def run_checks(checks: Iterable[Check], inputs: Inputs, progress: Progress | None = None,
-               available: Mapping[str, Check] | None = None) -> dict[str, Outcome]:
+               available: Mapping[str, Check] | None = None, *, known: Mapping[str, Outcome | Failed] | None = None,
+               watcher: Watcher | None = None) -> dict[str, Outcome]:
     """Every check's outcome by id, run in dependency order.
 
     A check whose required check was not selected still gets its requirement evaluated: the
     requirement is looked up in `available` and run quietly (its outcome is not returned).
+    `known` holds outcomes decided earlier (a `Failed` becomes an error outcome): those checks are not
+    run again. `watcher` is told when each check starts and ends, with the key "check:ID".
     """
+    known = known or {}
     selected = {c.id: c for c in checks}
     everything = dict(selected)
     pending = [r for c in selected.values() for r in c.requires]
@@ -68,13 +72,15 @@ def run_checks(checks: Iterable[Check], inputs: Inputs, progress: Progress | Non
     done: dict[str, Outcome] = {}
     ordered = order(everything.values())
     for i, chk in enumerate(ordered, start=1):
+        if chk.id in known:
+            prior = known[chk.id]
+            done[chk.id] = Outcome(status=Status.ERROR, message=prior.reason) if isinstance(prior, Failed) else prior
+            continue
         if progress:
             progress(f"check {i}/{len(ordered)}: {chk.id} {chk.title}")
+        if watcher:
+            watcher.started(f"check:{chk.id}")
         done[chk.id] = run_one(chk, inputs, done)
+        if watcher:
+            watcher.finished(f"check:{chk.id}", done[chk.id])
     return {i: o for i, o in done.items() if i in selected}
-
-
-def _describe(exc: BaseException) -> str:
-    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    at = f" (at {where.name}, line {where.lineno})" if where else ""
-    return f"{type(exc).__name__}: {str(exc)[:300]}{at}"

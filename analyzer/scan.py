@@ -2,37 +2,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .check import Check
-from .config import read_repo_config, select_checks, with_cli
-from .engine import run_checks
-from .facts import FACT_PROVIDERS, assemble_facts
-from .gitsafe import GitRefused, GitUnavailable, SafeGit
+from .detect import NOTES, SHARED_INPUTS, DetectJob, Meta, ScanRequest
+from .facts import assemble_facts
 from .inputs import InputAbsent, Inputs
-from .model import CheckResult, Outcome, Report, ScanNote, Scores
+from .model import CheckResult, Outcome, Report, ScanNote, Scores, Status
 from .registry import Registry, load_registry
-from .repo import Limits, RepoView
+from .repo import Limits
+from .sandbox import Budget, Failed, ScanError, Supervised, supervise
 from .scoring import points_if_fixed, score
-from .sources import Sources
 from .story import build_story
 
 Progress = Callable[[str], None]
 
 
-def _history(git: SafeGit):
-    commits = git.commits()
-    if not commits:
-        raise InputAbsent("the repository has no commits yet")
-    return commits
+OUT_OF_TIME = "out-of-time"   # scan note kind: the whole scan's time budget ran out
+STEP_STOPPED = "step-stopped"  # scan note kind: one step was stopped (its budget) or ended its process
 
-
-CORE_PROVIDERS = {
-    "sources": lambda repo: Sources(repo),
-    "history": _history,
-}
 
 
 def scan(
@@ -44,71 +34,94 @@ def scan(
     fail_under_area: Mapping[str, int] | None = None,
     registry: Registry | None = None,
     limits: Limits | None = None,
+    budget: Budget | None = None,
     progress: Progress | None = None,
 ) -> Report:
-    """Scan the repository at `root` (read-only) and return its report."""
+    """Scan the repository at `root` (read-only) and return its report.
+
+    The risky work runs in a sandboxed child process (see `sandbox` and `detect`) under `budget`;
+    a step that runs out of time or memory becomes an error result and a scan note, never a hang.
+    Raises `ScanError` (re-exported here) only when the repository could not even be listed.
+    """
     say = progress or (lambda _msg: None)
     root = root.resolve()
     registry = registry or load_registry()
-    notes: list[ScanNote] = list(registry.notes)
-    with ExitStack() as stack:
-        say("reading git history")
-        git, git_reason = _open_git(root, notes)
-        if git is not None:
-            stack.callback(git.close)
-        tree = git.tree() if git is not None and git.head else None
-        say("listing files")
-        repo = RepoView(root, tracked={e.path: e.size for e in tree} if tree is not None else None,
-                        limits=limits or Limits())
-        config = with_cli(read_repo_config(repo), select=select, ignore=ignore, fail_under=fail_under,
-                          fail_under_area=fail_under_area)
-        notes.extend(ScanNote(kind="config", message=p, path="pyproject.toml") for p in config.problems)
-        selection = select_checks(registry.sorted(), config)
-        notes.extend(ScanNote(kind="config", message=f"{u} in select/ignore matches no check")
-                     for u in selection.unknown)
-        given = {"repo": repo, "config": config, "tree": tree}
-        if git is not None:
-            given["git"] = git
-        providers = {**CORE_PROVIDERS, **FACT_PROVIDERS}
-        inputs = Inputs(providers, given)
-        if git is None:
-            inputs.mark_absent("git", git_reason)
-            inputs.mark_absent("history", git_reason)
-        outcomes = run_checks(selection.run, inputs, progress=say, available=registry.checks)
-        say("assembling facts")
-        facts = assemble_facts(inputs, notes)
-        results = _results(selection.run, outcomes)
-        say("writing talking points")
-        story = build_story(inputs, results, notes)
-        head = git.head if git is not None else None
+    budget = budget or Budget()
+    request = ScanRequest(root=root, registry=registry, limits=limits or Limits(), select=tuple(select),
+                          ignore=tuple(ignore), fail_under=fail_under, fail_under_area=fail_under_area)
+    supervised = supervise(DetectJob(request), budget=budget, progress=say, describe=_describe_step)
+    meta = supervised.values.get("meta")
+    if not isinstance(meta, Meta):
+        raise ScanError(meta.reason if isinstance(meta, Failed) else _first_stop(supervised),
+                        out_of_time=supervised.out_of_time)
+    notes: list[ScanNote] = [*registry.notes, *meta.notes]
+    notes.extend(ScanNote(kind=STEP_STOPPED, message=stop.reason) for stop in supervised.stops)
+    if supervised.out_of_time:
+        notes[-1] = ScanNote(kind=OUT_OF_TIME, message=supervised.stops[-1].reason)
+    inputs = _shared_inputs(supervised, budget)
+    say("assembling facts")
+    facts = assemble_facts(inputs, notes)
+    results = _results([registry.checks[i] for i in meta.run_ids], _outcomes(meta, supervised, budget))
+    say("writing talking points")
+    story = build_story(inputs, results, notes)
     areas, overall = score([(r.area, r.weight, r.status) for r in results])
-    notes.extend(repo.notes)
+    notes.extend(n for key, batch in supervised.values.items() if key.startswith(NOTES) for n in batch)
     return Report(
         tool_version=__version__,
         repo_root=str(root),
-        commit=head,
+        commit=meta.head,
         facts=facts,
         scores=Scores(areas=areas, overall=overall),
         checks=tuple(results),
         talking_points=story.talking_points,
         scan_notes=tuple(_dedupe(notes)),
-        ignored=selection.ignored,
-        fail_under=config.fail_under,
-        fail_under_area=dict(config.fail_under_area),
+        ignored=meta.ignored,
+        fail_under=meta.config.fail_under,
+        fail_under_area=dict(meta.config.fail_under_area),
         results=story.results,
         readme_suggestions=story.readme_suggestions,
     )
 
 
-def _open_git(root: Path, notes: list[ScanNote]) -> tuple[SafeGit | None, str]:
-    try:
-        return SafeGit.open(root), ""
-    except GitRefused as exc:
-        notes.append(ScanNote(kind="git-refused", message=f"git history not read: {exc}", path=".git"))
-        return None, f"git history was refused: {exc}"
-    except GitUnavailable as exc:
-        notes.append(ScanNote(kind="git-unavailable", message=f"no git history: {exc}"))
-        return None, f"no git history: {exc}"
+def _describe_step(key: str) -> str:
+    kind, _, name = key.partition(":")
+    if kind == "check":
+        return f"check {name}"
+    if kind == "fact":
+        return f"reading {name}" if name in ("sources", "history", "repo") else f"the {name} detector"
+    return {"meta": "listing the repository", "": "the start of the scan"}.get(key, key)
+
+
+def _first_stop(supervised: Supervised) -> str:
+    return supervised.stops[0].reason if supervised.stops else "the scan ended before listing the repository"
+
+
+def _not_reached(budget: Budget) -> str:
+    return f"not reached: the scan's time budget of {budget.total_seconds:g} s ran out first"
+
+
+def _shared_inputs(supervised: Supervised, budget: Budget) -> Inputs:
+    """The detectors' values as the child sent them; one never reached is absent, with why."""
+    def never_reached() -> Any:
+        raise InputAbsent(_not_reached(budget))
+
+    inputs = Inputs({name: never_reached for name in SHARED_INPUTS}, {})
+    for name in SHARED_INPUTS:
+        if f"fact:{name}" in supervised.values:
+            inputs.seed(name, supervised.values[f"fact:{name}"])
+    return inputs
+
+
+def _outcomes(meta: Meta, supervised: Supervised, budget: Budget) -> dict[str, Outcome]:
+    outcomes = {}
+    for check_id in meta.run_ids:
+        value = supervised.values.get(f"check:{check_id}")
+        if isinstance(value, Outcome):
+            outcomes[check_id] = value
+        else:
+            reason = value.reason if isinstance(value, Failed) else _not_reached(budget)
+            outcomes[check_id] = Outcome(status=Status.ERROR, message=reason)
+    return outcomes
 
 
 def _results(checks: Iterable[Check], outcomes: dict[str, Outcome]) -> list[CheckResult]:

@@ -185,8 +185,8 @@ def history_checks(registry: Registry, providers: Mapping[str, Callable[..., obj
     they ask for (by default the scan's own), for `git` or `history`, and those requiring such a check;
     sorted."""
     if providers is None:
+        from .detect import CORE_PROVIDERS
         from .facts import FACT_PROVIDERS
-        from .scan import CORE_PROVIDERS
 
         providers = {**CORE_PROVIDERS, **FACT_PROVIDERS}
     needs: dict[str, bool] = {}

@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from gitutil import commit_files, git, make_git_repo, write_files
 
+from portcheck.analyzer.detect import CORE_PROVIDERS
 from portcheck.analyzer.facts import FACT_PROVIDERS
 from portcheck.analyzer.facts.artifacts import DATA_MIN_BYTES, MODEL_MIN_BYTES, artifact_kind
 from portcheck.analyzer.facts.files import LARGE_FILE_BYTES
 from portcheck.analyzer.gitsafe import GitUnavailable, SafeGit
 from portcheck.analyzer.inputs import InputAbsent, Inputs
 from portcheck.analyzer.repo import RepoView
-from portcheck.analyzer.scan import CORE_PROVIDERS
 
 BIG = b"\0" * (LARGE_FILE_BYTES + 1)
 LFS_POINTER = (b"version https://git-lfs.github.com/spec/v1\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..inputs import InputAbsent, Inputs
+from ..inputs import InputAbsent, Inputs, describe_failure
 from ..model import Evidence, ScanNote
 from .artifacts import detect_artifacts, detect_history_blobs, detect_ignore_coverage, load_ignore_rules
 from .ci import detect_ci
@@ -114,6 +114,6 @@ def assemble_facts(inputs: Inputs, notes: list[ScanNote]) -> dict[str, Any]:
             facts[key] = fallback
         except Exception as exc:  # a detector bug must not cost the whole report
             notes.append(ScanNote(kind="fact-error",
-                                  message=f"facts.{key} could not be determined: {type(exc).__name__}: {exc}"))
+                                  message=f"facts.{key} could not be determined: {describe_failure(exc)}"))
             facts[key] = fallback
     return facts

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ..inputs import Inputs
+from ..inputs import Inputs, describe_failure
 from ..model import CheckResult, ReadmeSuggestion, ResultsAtAGlance, ScanNote, TalkingPoint
 from .facts import StoryFacts, gather_story
 from .gaps import story_gaps
@@ -51,7 +51,7 @@ def _guarded(part: str, build: Callable[[StoryFacts], T], facts: StoryFacts, emp
     try:
         return build(facts)
     except Exception as exc:  # one broken part must not cost the report or the other parts
-        notes.append(ScanNote(kind="story-error", message=f"{part} could not be built: {type(exc).__name__}: {exc}"))
+        notes.append(ScanNote(kind="story-error", message=f"{part} could not be built: {describe_failure(exc)}"))
         return empty
 
 

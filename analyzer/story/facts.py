@@ -25,7 +25,7 @@ from ..facts.task import TaskFacts
 from ..facts.testing import TestFacts
 from ..facts.tracking import TrackingFacts
 from ..facts.workflow import WorkflowFacts
-from ..inputs import InputAbsent, Inputs
+from ..inputs import InputAbsent, Inputs, describe_failure
 from ..model import CheckResult, Evidence, ResultsAtAGlance, ScanNote
 
 
@@ -90,6 +90,6 @@ def gather_story(inputs: Inputs, checks: Sequence[CheckResult], notes: list[Scan
             found[field_name] = None
         except Exception as exc:  # a detector bug must cost only the story parts that need it
             notes.append(ScanNote(kind="story-error",
-                                  message=f"talking points without {input_name}: {type(exc).__name__}: {exc}"))
+                                  message=f"talking points without {input_name}: {describe_failure(exc)}"))
             found[field_name] = None
     return found

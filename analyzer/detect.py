@@ -1,0 +1,185 @@
+"""The risky half of a scan, run as a sandboxed job: open git, list the tree, run the checks, compute the facts.
+
+`DetectJob` is handed to `sandbox.supervise`; it runs in a child process and reports three kinds of
+steps over the channel:
+
+* "meta": the head commit, the configuration, which checks run, and the notes of opening git and
+  reading the configuration (a `Meta`);
+* "check:ID": each check's `Outcome`, in dependency order;
+* "fact:NAME": each fact detector's value (or `InputAbsent` / `Failed`), sent as soon as it is
+  computed, whichever check first needed it. Inputs that only live in the child (the parsed sources,
+  the git handle, the repository view) are reported as started and finished, so their time is
+  watched, but their values stay in the child (`Kept`).
+
+The repository view's notes (files refused or skipped) travel in batches, keys starting with "notes:".
+A child started after a stopped step gets every finished value back as `known`, seeds its inputs
+with them and carries on where the previous child stopped.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import Config, read_repo_config, select_checks, with_cli
+from .engine import run_checks
+from .facts import FACT_PROVIDERS
+from .gitsafe import GitRefused, GitUnavailable, SafeGit
+from .inputs import InputAbsent, Inputs
+from .model import ScanNote
+from .registry import Registry
+from .repo import Limits, RepoView
+from .sandbox import Channel, Failed
+from .sources import Sources
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Stands for a value that stays in the child (parsed sources, the git handle): only its time is reported."""
+
+
+NOTES = "notes:"  # prefix of the keys that carry the repository view's notes, batch by batch
+SHARED_INPUTS = (*FACT_PROVIDERS, "history")  # what the report is assembled from, in the parent
+
+
+@dataclass(frozen=True, kw_only=True)
+class Meta:
+    """What the parent needs besides checks and facts."""
+
+    head: str | None
+    config: Config
+    run_ids: tuple[str, ...]
+    ignored: Mapping[str, str]
+    notes: tuple[ScanNote, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScanRequest:
+    """Everything a scan was asked for; the job's only argument besides the channel."""
+
+    root: Path
+    registry: Registry
+    limits: Limits = field(default_factory=Limits)
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    fail_under: int | None = None
+    fail_under_area: Mapping[str, int] | None = None
+
+
+def _history(git: SafeGit):
+    commits = git.commits()
+    if not commits:
+        raise InputAbsent("the repository has no commits yet")
+    return commits
+
+
+def _sources(repo: RepoView) -> Sources:
+    """Every Python module and notebook, read and parsed now: one step, with its own time budget."""
+    sources = Sources(repo)
+    sources.python_modules, sources.notebooks  # noqa: B018 - computing the cached properties is the point
+    return sources
+
+
+CORE_PROVIDERS = {
+    "sources": _sources,
+    "history": _history,
+}
+
+
+class DetectJob:
+    """The sandboxed job: `DetectJob(request)(channel, known)`."""
+
+    def __init__(self, request: ScanRequest) -> None:
+        self.request = request
+
+    def __call__(self, channel: Channel, known: Mapping[str, Any]) -> None:
+        if isinstance(known.get("meta"), Failed):
+            return  # the repository could not even be listed: nothing further can be done
+        req = self.request
+        watcher = _StepReporter(channel, generation=len(known))
+        channel.started("meta")
+        channel.progress("reading git history")
+        notes: list[ScanNote] = []
+        git, git_reason = _open_git(req.root, notes)
+        try:
+            tree = git.tree() if git is not None and git.head else None
+            channel.progress("listing files")
+            repo = RepoView(req.root, tracked={e.path: e.size for e in tree} if tree is not None else None,
+                            limits=req.limits)
+            watcher.follow(repo.notes)
+            config = with_cli(read_repo_config(repo), select=req.select, ignore=req.ignore,
+                              fail_under=req.fail_under, fail_under_area=req.fail_under_area)
+            notes.extend(ScanNote(kind="config", message=p, path="pyproject.toml") for p in config.problems)
+            selection = select_checks(req.registry.sorted(), config)
+            notes.extend(ScanNote(kind="config", message=f"{u} in select/ignore matches no check")
+                         for u in selection.unknown)
+            watcher.finished("meta", Meta(head=git.head if git is not None else None, config=config,
+                                          run_ids=tuple(c.id for c in selection.run), ignored=selection.ignored,
+                                          notes=tuple(notes)))
+            given: dict[str, Any] = {"repo": repo, "config": config, "tree": tree}
+            if git is not None:
+                given["git"] = git
+            inputs = Inputs({**CORE_PROVIDERS, **FACT_PROVIDERS}, given, watcher=watcher.prefixed("fact:"))
+            if git is None:
+                inputs.mark_absent("git", git_reason)
+                inputs.mark_absent("history", git_reason)
+            for key, value in known.items():
+                if key.startswith("fact:") and not isinstance(value, Kept):
+                    inputs.seed(key[len("fact:"):], value)
+            checks = {k[len("check:"):]: v for k, v in known.items() if k.startswith("check:")}
+            run_checks(selection.run, inputs, progress=channel.progress, available=req.registry.checks,
+                       known=checks, watcher=watcher)
+            channel.progress("assembling facts")
+            for name in SHARED_INPUTS:
+                if f"fact:{name}" not in known:
+                    _compute_quietly(inputs, name)
+        finally:
+            if git is not None:
+                git.close()
+
+
+def _compute_quietly(inputs: Inputs, name: str) -> None:
+    """Compute an input so that the watcher reports it; its absence or failure is reported the same way."""
+    try:
+        inputs.get(name)
+    except Exception:  # noqa: S110 - the watcher has already sent the failure to the parent
+        pass
+
+
+class _StepReporter:
+    """Forwards step starts and ends to the channel, sending shared values and any new repository notes."""
+
+    def __init__(self, channel: Channel, generation: int, prefix: str = "", notes: list[ScanNote] | None = None,
+                 sent: list[int] | None = None) -> None:
+        self.channel, self.generation, self.prefix = channel, generation, prefix
+        self._notes = notes
+        self._sent = sent if sent is not None else [0]
+
+    def follow(self, notes: list[ScanNote]) -> None:
+        """Send new entries of `notes` (the repository view's) with every finished step."""
+        self._notes = notes
+
+    def prefixed(self, prefix: str) -> _StepReporter:
+        return _StepReporter(self.channel, self.generation, prefix, self._notes, self._sent)
+
+    def started(self, key: str) -> None:
+        self.channel.started(self.prefix + key)
+
+    def finished(self, key: str, value: Any) -> None:
+        if self._notes is not None and len(self._notes) > self._sent[0]:
+            self.channel.finished(f"{NOTES}{self.generation}:{self._sent[0]}", tuple(self._notes[self._sent[0]:]))
+            self._sent[0] = len(self._notes)
+        shared = not self.prefix or key in SHARED_INPUTS
+        self.channel.finished(self.prefix + key, value if shared else Kept())
+
+
+def _open_git(root: Path, notes: list[ScanNote]) -> tuple[SafeGit | None, str]:
+    try:
+        return SafeGit.open(root), ""
+    except GitRefused as exc:
+        notes.append(ScanNote(kind="git-refused", message=f"git history not read: {exc}", path=".git"))
+        return None, f"git history was refused: {exc}"
+    except GitUnavailable as exc:
+        notes.append(ScanNote(kind="git-unavailable", message=f"no git history: {exc}"))
+        return None, f"no git history: {exc}"
