@@ -53,6 +53,7 @@ COMMANDS = {"scan", "checks", "explain", "badge", "diff", "cohort"}
 DEFAULT_HTML = "portcheck-report.html"
 EXIT_BELOW_THRESHOLD = 1
 EXIT_USAGE = 2
+SANDBOX_SWITCH = "PORTCHECK_SANDBOX"  # "off" runs the scan in this process, for a profiler (bench/run.py --profile)
 
 
 class Format(str, enum.Enum):
@@ -112,6 +113,13 @@ def scan(
     step_budget: Annotated[float, typer.Option("--step-budget", metavar="SECONDS", min=0.1, help=(
         "Stop any one detector or check that runs longer than this; it becomes an error result and the "
         "scan goes on."))] = 180.0,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", metavar="DIR", help=(
+        "Where to keep reports for fast rescans (default: your cache folder, ~/.cache/portcheck). A rescan "
+        "of an unchanged repository returns the earlier report after re-reading only the files it read; "
+        "any changed file, option or portcheck version means a full scan. Never inside the scanned "
+        "repository."), show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=(
+        "Neither use nor store cached reports: always a full scan."))] = False,
     memory_limit: Annotated[int, typer.Option("--memory-limit", metavar="MIB", min=256, help=(
         "Address-space limit, in MiB, of the process that reads and parses the repository; a detector "
         "that needs more fails on its own and the scan goes on."))] = 6144,
@@ -122,6 +130,7 @@ def scan(
     writes nothing into it. Its files are read and parsed in a separate process with limits on time
     and memory (--time-budget, --step-budget, --memory-limit); see SECURITY.md.
     """
+    from .cache import ReportCache, default_cache_dir
     from .config import parse_area_thresholds, threshold_failures, unscored_area_thresholds
     from .sandbox import Budget
     from .scan import scan as run_scan
@@ -141,7 +150,9 @@ def scan(
         report = run_scan(root, select=_split(select), ignore=_split(ignore), fail_under=fail_under,
                           fail_under_area=area_thresholds, progress=display.update,
                           budget=Budget(total_seconds=time_budget, step_seconds=step_budget,
-                                        memory_bytes=memory_limit * 1024 * 1024))
+                                        memory_bytes=memory_limit * 1024 * 1024,
+                                        isolate=os.environ.get(SANDBOX_SWITCH, "on") != "off"),
+                          cache=None if no_cache else ReportCache((cache_dir or default_cache_dir()).expanduser()))
     text = _render(report, format)
     if destination == "-":
         sys.stdout.write(text)

@@ -25,9 +25,10 @@ from typing import Any
 from .config import Config, read_repo_config, select_checks, with_cli
 from .engine import run_checks
 from .facts import FACT_PROVIDERS
-from .gitsafe import GitRefused, GitUnavailable, SafeGit
+from .gitsafe import SafeGit
 from .inputs import InputAbsent, Inputs
 from .model import ScanNote
+from .probe import RecordingRepoView, fingerprint, open_history
 from .registry import Registry
 from .repo import Limits, RepoView
 from .sandbox import Channel, Failed
@@ -65,6 +66,9 @@ class ScanRequest:
     ignore: Sequence[str] = ()
     fail_under: int | None = None
     fail_under_area: Mapping[str, int] | None = None
+    record_reads: bool = False  # send a `Fingerprint` and the digest of every read (for the report cache)
+    options: str = ""          # the digest of every option and of the code that shapes the report (`probe.options_digest`)
+
 
 
 def _history(git: SafeGit):
@@ -101,12 +105,14 @@ class DetectJob:
         channel.started("meta")
         channel.progress("reading git history")
         notes: list[ScanNote] = []
-        git, git_reason = _open_git(req.root, notes)
+        git, tree, git_reason = open_history(req.root, notes)
         try:
-            tree = git.tree() if git is not None and git.head else None
             channel.progress("listing files")
-            repo = RepoView(req.root, tracked={e.path: e.size for e in tree} if tree is not None else None,
-                            limits=req.limits)
+            view = RecordingRepoView if req.record_reads else RepoView
+            repo = view(req.root, tracked={e.path: e.size for e in tree} if tree is not None else None,
+                        limits=req.limits)
+            if req.record_reads:
+                watcher.finished("fingerprint", fingerprint(req.options, repo, git, git_reason))
             watcher.follow(repo.notes)
             config = with_cli(read_repo_config(repo), select=req.select, ignore=req.ignore,
                               fail_under=req.fail_under, fail_under_area=req.fail_under_area)
@@ -134,6 +140,8 @@ class DetectJob:
             for name in SHARED_INPUTS:
                 if f"fact:{name}" not in known:
                     _compute_quietly(inputs, name)
+            if isinstance(repo, RecordingRepoView):
+                watcher.finished("reads", repo.reads)
         finally:
             if git is not None:
                 git.close()
@@ -172,14 +180,3 @@ class _StepReporter:
             self._sent[0] = len(self._notes)
         shared = not self.prefix or key in SHARED_INPUTS
         self.channel.finished(self.prefix + key, value if shared else Kept())
-
-
-def _open_git(root: Path, notes: list[ScanNote]) -> tuple[SafeGit | None, str]:
-    try:
-        return SafeGit.open(root), ""
-    except GitRefused as exc:
-        notes.append(ScanNote(kind="git-refused", message=f"git history not read: {exc}", path=".git"))
-        return None, f"git history was refused: {exc}"
-    except GitUnavailable as exc:
-        notes.append(ScanNote(kind="git-unavailable", message=f"no git history: {exc}"))
-        return None, f"no git history: {exc}"

@@ -25,6 +25,7 @@ decoded as UTF-8 with `errors="replace"`.
 from __future__ import annotations
 
 import errno
+import hashlib
 import heapq
 import os
 import re
@@ -402,6 +403,17 @@ class _Refs:
     oids: list[bytes]                            # every object id named, to tell SHA-1 from SHA-256
 
 
+def _refs_digest(refs: _Refs) -> str:
+    """A digest of everything the shadow took from the candidate's refs: equal digests, equal history."""
+    digest = hashlib.sha256(refs.head + b"\0")
+    for path, content in sorted(refs.loose):
+        digest.update(path + b"\0" + content + b"\0")
+    for name in sorted(refs.invalid):
+        digest.update(b"invalid\0" + name + b"\0")
+    digest.update(b"packed\0" + (refs.packed or b"") + b"\0shallow\0" + (refs.shallow or b""))
+    return digest.hexdigest()
+
+
 def _collect_refs(git_dir: str, ref_files: list[bytes]) -> _Refs:
     """Read HEAD, loose refs, packed-refs and shallow from `.git` (size-capped, no symlink followed)."""
     dir_fd = os.open(git_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
@@ -767,10 +779,11 @@ class SafeGit:
 
     head: str | None
 
-    def __init__(self, *, runner: _GitRunner, head: str | None) -> None:
+    def __init__(self, *, runner: _GitRunner, head: str | None, refs_digest: str = "") -> None:
         """Internal: use `SafeGit.open`."""
         self._runner = runner
         self.head = head
+        self.refs_digest = refs_digest  # changes whenever HEAD, any ref, packed-refs or shallow changes
         self._tree: list[TreeEntry] | None = None
         self._blob_sizes: dict[str, int] = {}
         self._repos: list[Any] = []
@@ -802,7 +815,7 @@ class SafeGit:
         except BaseException:
             shutil.rmtree(shadow, ignore_errors=True)
             raise
-        return cls(runner=runner, head=head)
+        return cls(runner=runner, head=head, refs_digest=_refs_digest(refs))
 
     def tree(self) -> list[TreeEntry]:
         """HEAD's tree, recursive, blobs only (symlinks included, mode 120000), sorted by path."""

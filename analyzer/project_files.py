@@ -5,7 +5,9 @@ read and parsed once per scan and shared.
 Makefiles hold CI test recipes, entry points and lint recipes. Each reader asks here, so each file is
 read through the repository view once and parsed once. The cache hangs off the `RepoView` (weakly),
 so it lives exactly as long as one scan. A parse failure of any kind (including RecursionError on
-deeply nested input) is recorded on the result, never raised.
+deeply nested input) is recorded on the result, never raised; so is a dotted key of more than
+`MAX_TOML_KEY_PARTS` parts, which is not given to tomllib at all (its time grows with the square of the
+parts).
 """
 from __future__ import annotations
 
@@ -22,6 +24,13 @@ from .repo import RepoView
 MAKEFILE_NAMES = frozenset({"makefile", "gnumakefile"})  # lower-cased file names
 _MAKE_TARGET = re.compile(r"^([A-Za-z0-9_.-]+(?:\s+[A-Za-z0-9_.-]+)*)\s*:(?!=)(.*)$")
 _TOML_ERROR_LINE = re.compile(r"line (\d+)")
+# tomllib's work on one dotted key (`a.b.c = 1`, `[a.b.c]`) grows faster than the square of its parts: a
+# key of 100,000 parts takes minutes. No real file comes near this many; a file with a longer key is not
+# parsed. A key starts a line or follows `[`, `{` or `,`; only there does the search begin, so it is linear.
+MAX_TOML_KEY_PARTS = 100
+_KEY_PART = r"""(?:[\w-]++|"[^"\n]*+"|'[^'\n]*+')"""
+_LONG_DOTTED_KEY = re.compile(rf"(?:^|[\[{{,])[ \t]*+(?:{_KEY_PART}[ \t]*+\.[ \t]*+){{{MAX_TOML_KEY_PARTS - 1}}}",
+                              re.MULTILINE)
 
 T = TypeVar("T")
 _CACHE: weakref.WeakKeyDictionary[RepoView, dict[tuple[str, str], Any]] = weakref.WeakKeyDictionary()
@@ -68,6 +77,10 @@ class TomlFile:
 
 
 def _parse_toml(path: str, text: str) -> TomlFile:
+    chain = _LONG_DOTTED_KEY.search(text)
+    if chain is not None:
+        return TomlFile(path=path, text=text, data=None, error_line=text.count("\n", 0, chain.start()) + 1,
+                        error=f"a dotted key of more than {MAX_TOML_KEY_PARTS} parts; not parsed")
     try:
         return TomlFile(path=path, text=text, data=tomllib.loads(text))
     except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:

@@ -23,8 +23,14 @@ Choices worth knowing:
   read back with `read_bytes`.
 * A read refused for size is noted as "file-too-large" whether the global `max_file_bytes` or a
   caller's smaller `max_bytes` refused it; the message says which bound applied.
+* An entry the walk would list but that is not a regular file or a folder — a symbolic link (to a
+  file, a folder, a device or itself), a FIFO, a socket, a device — is noted ("not-regular-file",
+  naming the path) and never opened; the first `MAX_SKIP_NOTES` get a note each, the rest one note
+  with their count. Ignored entries (unless tracked) and entries named like the skipped folders are
+  passed over silently, as the walk passes over them when they are folders.
 * Notes are deduplicated: one note per (kind, path), and a single note per cap ("file-cap",
-  "depth-cap", "byte-cap"). Their order is the order in which they occurred.
+  "depth-cap", "byte-cap"). Their order is the order in which they occurred. Readers of the view may
+  add their own with `note` (e.g. a file read but too deeply nested to parse).
 * Nothing read is cached here; callers cache what they parse, so memory stays bounded.
 """
 from __future__ import annotations
@@ -51,6 +57,8 @@ SKIPPED_DIR_NAMES = frozenset({
 VENV_DIR_NAMES = frozenset({".venv", "venv", "env"})
 # A `.gitignore` bigger than this is not applied (noted): matching cost grows with its pattern count.
 MAX_IGNORE_FILE_BYTES = 64 * 1024
+# Entries that are not regular files or folders get a note each up to this many, then one note with the count.
+MAX_SKIP_NOTES = 100
 
 _CAP_KINDS = frozenset({"file-cap", "depth-cap", "byte-cap"})
 _ROOT_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
@@ -96,11 +104,12 @@ class _Entry:
     name: str
     is_dir: bool
     size: int
+    other: str | None = None  # what an entry that is neither a folder nor a regular file is ("a FIFO", ...)
 
 
 @dataclass(frozen=True)
 class _Listing:
-    entries: tuple[_Entry, ...]   # real folders and regular files, sorted by name
+    entries: tuple[_Entry, ...]   # real folders, regular files and other entries, sorted by name
     is_venv: bool
     ignore_spec: pathspec.GitIgnoreSpec | None
 
@@ -275,13 +284,13 @@ class RepoView:
         parts = split_relative(path)
         shown = _printable(path)
         if parts is None:
-            self._note("outside-root", f"{shown!r} is not a relative path inside the repository; not read",
-                       shown)
+            self.note("outside-root", f"{shown!r} is not a relative path inside the repository; not read",
+                      shown)
             return None
         rel = "/".join(parts)
         limit = self.limits.max_file_bytes if max_bytes is None else min(max_bytes, self.limits.max_file_bytes)
         if not parts:
-            self._note("not-regular-file", "the repository root is a folder; not read", rel)
+            self.note("not-regular-file", "the repository root is a folder; not read", rel)
             return None
         try:
             dir_fd = self._open_dir(parts[:-1])
@@ -292,10 +301,10 @@ class RepoView:
         except _Missing:
             return None
         except _Refused as refusal:
-            self._note(refusal.kind, refusal.message, _printable(rel))
+            self.note(refusal.kind, refusal.message, _printable(rel))
             return None
         except OSError as exc:
-            self._note("unreadable", f"{_printable(rel)}: {exc.strerror or exc}", _printable(rel))
+            self.note("unreadable", f"{_printable(rel)}: {exc.strerror or exc}", _printable(rel))
             return None
 
     def read_text(self, path: str, max_bytes: int | None = None) -> str | None:
@@ -391,8 +400,9 @@ class RepoView:
             got += len(chunk)
         return b"".join(chunks)
 
-    def _note(self, kind: str, message: str, path: str | None = None) -> None:
-        """Record a ScanNote once per (kind, path), and once per cap kind."""
+    def note(self, kind: str, message: str, path: str | None = None) -> None:
+        """Record a ScanNote once per (kind, path), and once per cap kind (`file-cap`, `depth-cap`,
+        `byte-cap`). Readers use it for inputs they read but would not process, naming the path."""
         key = (kind,) if kind in _CAP_KINDS else (kind, path or "")
         with self._lock:
             if key in self._noted:
@@ -412,6 +422,7 @@ class RepoView:
         too_deep: list[str] = []  # at most one path kept: the first, for the note
         too_deep_count = 0
         listed = 0
+        others = 0  # entries neither folders nor regular files, that the walk would otherwise list
         while queue:
             folder, chain, tracked_only = queue.popleft()
             listing = self._list_folder(folder, seen, read_ignore=not tracked_only)
@@ -425,6 +436,12 @@ class RepoView:
                 if entry.name == ".git" or (entry.is_dir and entry.name in SKIPPED_DIR_NAMES):
                     continue
                 ignored = tracked_only or is_ignored(chain, rel, entry.is_dir)
+                if entry.other is not None:
+                    if entry.name not in SKIPPED_DIR_NAMES and (not ignored or rel in self._tracked):
+                        others += 1
+                        if others <= MAX_SKIP_NOTES:
+                            self.note("not-regular-file", f"{rel} is {entry.other}; not read", rel)
+                    continue
                 if entry.is_dir:
                     if ignored and rel not in tracked_dirs:
                         continue
@@ -438,15 +455,18 @@ class RepoView:
                 if ignored and not is_tracked:
                     continue
                 if listed >= limits.max_files:
-                    self._note("file-cap", f"the walk stopped after listing {limits.max_files} files; "
-                                           f"{rel} and any later files were not listed", rel)
+                    self.note("file-cap", f"the walk stopped after listing {limits.max_files} files; "
+                                          f"{rel} and any later files were not listed", rel)
                     queue.clear()
                     break
                 listed += 1
                 yield RepoFile(path=rel, size=entry.size, tracked=is_tracked)
+        if others > MAX_SKIP_NOTES:
+            self.note("not-regular-file", f"{others - MAX_SKIP_NOTES} more entries that are symbolic links, FIFOs, "
+                                          f"sockets or devices were not read (only the first {MAX_SKIP_NOTES} are named)")
         if too_deep:
-            self._note("depth-cap", f"{too_deep_count} folder(s) deeper than {limits.max_depth} levels were "
-                                    f"not walked, first {too_deep[0]}", too_deep[0])
+            self.note("depth-cap", f"{too_deep_count} folder(s) deeper than {limits.max_depth} levels were "
+                                   f"not walked, first {too_deep[0]}", too_deep[0])
 
     def _list_folder(self, folder: str, seen: set[tuple[int, int]], *, read_ignore: bool) -> _Listing | None:
         """The sorted entries of one folder, whether it is a virtual environment (never the root), and
@@ -457,15 +477,15 @@ class RepoView:
         except _Missing:
             return None
         except _Refused as refusal:
-            self._note(refusal.kind, refusal.message, shown)
+            self.note(refusal.kind, refusal.message, shown)
             return None
         except OSError as exc:
-            self._note("unreadable", f"{shown}: {exc.strerror or exc}", shown)
+            self.note("unreadable", f"{shown}: {exc.strerror or exc}", shown)
             return None
         try:
             st = os.fstat(fd)
             if (st.st_dev, st.st_ino) in seen:
-                self._note("unreadable", f"{shown} was already walked (a bind mount loop); skipped", shown)
+                self.note("unreadable", f"{shown} was already walked (a bind mount loop); skipped", shown)
                 return None
             seen.add((st.st_dev, st.st_ino))
             entries, names = self._scan_entries(fd, folder)
@@ -476,13 +496,14 @@ class RepoView:
                 spec = self._load_ignore(fd, (folder + "/" if folder else "") + ".gitignore")
             return _Listing(entries=entries, is_venv=is_venv, ignore_spec=spec)
         except OSError as exc:
-            self._note("unreadable", f"{shown}: {exc.strerror or exc}", shown)
+            self.note("unreadable", f"{shown}: {exc.strerror or exc}", shown)
             return None
         finally:
             os.close(fd)
 
     def _scan_entries(self, fd: int, folder: str) -> tuple[tuple[_Entry, ...], frozenset[str]]:
-        """Real folders and regular files of the open folder `fd`; names not valid UTF-8 are noted and skipped."""
+        """The entries of the open folder `fd`: real folders, regular files and (with `other` set) anything
+        else; names not valid UTF-8 are noted and skipped."""
         prefix = folder + "/" if folder else ""
         entries: list[_Entry] = []
         names: set[str] = set()
@@ -491,16 +512,18 @@ class RepoView:
                 names.add(item.name)
                 if not _is_utf8(item.name):
                     shown = _printable(prefix + item.name)
-                    self._note("unreadable", f"{shown}: the name is not valid UTF-8; skipped", shown)
+                    self.note("unreadable", f"{shown}: the name is not valid UTF-8; skipped", shown)
                     continue
                 try:
                     if item.is_dir(follow_symlinks=False):
                         entries.append(_Entry(item.name, True, 0))
                     elif item.is_file(follow_symlinks=False):
                         entries.append(_Entry(item.name, False, item.stat(follow_symlinks=False).st_size))
+                    else:  # lstat only: a symlink is not followed, a FIFO or device never opened
+                        entries.append(_Entry(item.name, False, 0, _type_name(item.stat(follow_symlinks=False).st_mode)))
                 except OSError as exc:
                     shown = prefix + item.name
-                    self._note("unreadable", f"{shown}: {exc.strerror or exc}", shown)
+                    self.note("unreadable", f"{shown}: {exc.strerror or exc}", shown)
         entries.sort(key=lambda e: e.name)
         return tuple(entries), frozenset(names)
 
@@ -529,10 +552,10 @@ class RepoView:
         except _Missing:
             return None
         except _Refused as refusal:
-            self._note(refusal.kind, f"{refusal.message}; its ignore rules were not applied", rel)
+            self.note(refusal.kind, f"{refusal.message}; its ignore rules were not applied", rel)
             return None
         except OSError as exc:
-            self._note("unreadable", f"{rel}: {exc.strerror or exc}; its ignore rules were not applied", rel)
+            self.note("unreadable", f"{rel}: {exc.strerror or exc}; its ignore rules were not applied", rel)
             return None
         text = data.decode("utf-8", errors="replace")
         spec, bad_lines = compile_ignore(text)
@@ -540,5 +563,5 @@ class RepoView:
             line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")))
         if bad_lines:
             shown = ", ".join(str(n) for n in bad_lines[:10]) + (", ..." if len(bad_lines) > 10 else "")
-            self._note("unreadable", f"{rel}: invalid ignore pattern(s) on line(s) {shown} were skipped", rel)
+            self.note("unreadable", f"{rel}: invalid ignore pattern(s) on line(s) {shown} were skipped", rel)
         return spec

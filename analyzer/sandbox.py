@@ -27,8 +27,10 @@ import os
 import pickle
 import resource
 import select
+import shutil
 import signal
 import struct
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -121,27 +123,43 @@ def describe_exception(exc: BaseException) -> str:
 
 
 def supervise(job: Job, *, budget: Budget, progress: Progress | None = None,
-              describe: Describe = lambda key: key) -> Supervised:
-    """Run `job` to the end in sandboxed children, restarting after each stopped step."""
+              describe: Describe = lambda key: key, scratch: bool = True) -> Supervised:
+    """Run `job` to the end in sandboxed children, restarting after each stopped step.
+
+    With `scratch`, the children's temporary files (`tempfile`, TMPDIR) go into one folder this
+    process removes at the end, so nothing a killed child was writing is left behind. Pass False when
+    the temporary folder lies inside something that must not be written to.
+    """
     result = Supervised()
     if not budget.isolate or not hasattr(os, "fork"):
         _run_inline(job, result, progress)
         return result
+    folder = tempfile.mkdtemp(prefix="portcheck-scan-") if scratch else None
+    try:
+        _supervise(job, budget, progress, describe, folder, result)
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
+def _supervise(job: Job, budget: Budget, progress: Progress | None, describe: Describe, scratch: str | None,
+               result: Supervised) -> None:
     deadline = time.monotonic() + budget.total_seconds
     while True:
-        run = _ChildRun(job, dict(result.values), budget, deadline, progress)
+        run = _ChildRun(job, dict(result.values), budget, deadline, progress, scratch)
         ending = run.wait(result.values)
         if ending is None:
-            return result
+            return
         active, why, out_of_time = ending
         reason = _stop_reason(describe(active or ""), why, budget)
         result.stops.append(Stop(key=active or "", reason=reason))
         result.out_of_time = out_of_time
-        if active is None:  # nothing to blame and resume after
-            return result
+        if active is None or isinstance(result.values.get(active), Failed):
+            return  # nothing to blame, or it broke again after a restart: no progress is possible
         result.values[active] = Failed(reason)
         if out_of_time:
-            return result
+            return
 
 
 def _stop_reason(what: str, why: str, budget: Budget) -> str:
@@ -166,13 +184,13 @@ class _ChildRun:
     """One forked child running the job from `known`, watched by the parent."""
 
     def __init__(self, job: Job, known: dict[str, Any], budget: Budget, deadline: float,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, scratch: str | None) -> None:
         self.budget, self.deadline, self.progress = budget, deadline, progress
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(read_end)
-            _child_main(job, known, budget, write_end)
+            _child_main(job, known, budget, write_end, scratch)
         os.close(write_end)
         try:
             os.setpgid(pid, pid)  # also here, so a kill right after the fork still finds the group
@@ -272,10 +290,13 @@ def _death(status: int) -> str:
     return f"ended its process with exit status {os.WEXITSTATUS(status)}"
 
 
-def _child_main(job: Job, known: dict[str, Any], budget: Budget, fd: int) -> None:
+def _child_main(job: Job, known: dict[str, Any], budget: Budget, fd: int, scratch: str | None) -> None:
     """The forked child: limit itself, run the job, report, and exit without touching the parent's state."""
     code = 0
     try:
+        if scratch is not None:
+            tempfile.tempdir = scratch
+            os.environ["TMPDIR"] = scratch
         os.setpgid(0, 0)  # its own process group, so one kill takes it and the programs it started
         faulthandler.disable()  # a crash is reported by the parent in one line, not as a stack dump
         signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle

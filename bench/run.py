@@ -90,11 +90,11 @@ class RepoFigures:
     failures: list[str]
 
 
-def run_measured(cmd: list[str]) -> Run:
-    """Run `cmd` (standard output discarded) and measure its wall time and peak RSS."""
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> Run:
+    """Run `cmd` (standard output discarded) and measure its wall time, CPU and peak RSS (its children included)."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -221,7 +221,7 @@ def profile_scan(repo: Path, out_dir: Path, *, top: int, mode: str, extra: list[
     with tempfile.TemporaryDirectory(prefix="portcheck-bench-cache-") as cache:
         mode_args = {"cache-dir": ["--cache-dir", cache], "no-cache": ["--no-cache"]}.get(mode, [])
         run = run_measured([sys.executable, "-m", "cProfile", "-o", str(target), "-m", CLI_MODULE,
-                            *scan_command([], repo, [*extra, *mode_args])])
+                            *scan_command([], repo, [*extra, *mode_args])], env={**os.environ, "PORTCHECK_SANDBOX": "off"})
     if run.failed or not target.is_file():
         raise RuntimeError(f"profiling {repo} failed: {run.stderr_tail}")
     report_path = out_dir / f"{name}.txt"

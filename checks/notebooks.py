@@ -362,7 +362,14 @@ def _story_fix(n: NotebookReport) -> str:
 
 
 _NUMBERED = re.compile(r"^\d+[\s_.-]+")
-_COPY = re.compile(r"^copy[\s_]of[\s_]+|[\s_-]+-?[\s_]*copy\d*(?:[\s_]\(\d+\))?$|\s?\(\d+\)$", re.IGNORECASE)
+_COPY_PREFIX = re.compile(r"^copy[\s_]of[\s_]+", re.IGNORECASE)
+# A separator run is tried from its first character only, so a long run of separators is scanned once.
+_COPY_SUFFIX = re.compile(r"(?<![\s_-])[\s_-]+copy\d*(?:[\s_]\(\d+\))?$|\s?\(\d+\)$", re.IGNORECASE)
+
+
+def _without_copy_marks(stem: str) -> str:
+    """A notebook name without Colab's "Copy of " and the copy suffixes of Jupyter, Windows and browsers."""
+    return _COPY_SUFFIX.sub("", _COPY_PREFIX.sub("", stem)).strip()
 
 
 def _stem(path: str) -> str:
@@ -373,7 +380,7 @@ def _stem(path: str) -> str:
 def suggested_title(path: str) -> str:
     """A title from a notebook's file name, copy markers dropped (`02_customer-churn_eda.ipynb` →
     `Customer churn eda`, `Copy of model.ipynb` → `Model`); a placeholder when the name says nothing."""
-    stem = _COPY.sub("", _stem(path)).strip()
+    stem = _without_copy_marks(_stem(path))
     words = " ".join(re.split(r"[\s_-]+", _NUMBERED.sub("", stem))).strip()
     if not words or NotebookReport(path=f"{stem}.ipynb").name_problem:
         return "<The question this notebook answers>"
@@ -420,7 +427,7 @@ def _rename_fix(n: NotebookReport, paths: set[str]) -> str:
     of a notebook that exists, deletion."""
     folder = posixpath.dirname(n.path)
     stem = _stem(n.path)
-    original = _COPY.sub("", stem).strip()
+    original = _without_copy_marks(stem)
     if original and original != stem:
         original_path = posixpath.join(folder, original + ".ipynb")
         if original_path in paths:

@@ -1,10 +1,23 @@
-"""Repository hygiene checks: large files, machine-specific paths, committed secrets, a root .gitignore."""
+"""Repository hygiene checks: large files, machine-specific paths, committed secrets, a root .gitignore,
+and files that cannot be read."""
 from __future__ import annotations
 
+import io
+import tokenize
+from collections.abc import Iterator
+
 from portcheck.analyzer.check import check
+from portcheck.analyzer.facts.ci import CIFacts
 from portcheck.analyzer.facts.code_hygiene import PathFacts, SecretFacts
+from portcheck.analyzer.facts.common import excerpt
+from portcheck.analyzer.facts.dependencies import DependencyFacts
 from portcheck.analyzer.facts.files import LargeFiles
+from portcheck.analyzer.facts.linting import LintingFacts
+from portcheck.analyzer.facts.notebooks import NotebookFacts
+from portcheck.analyzer.facts.runstore import RunStoreFacts
 from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
+from portcheck.analyzer.repo import RepoView
+from portcheck.analyzer.sources import PythonModule, Sources
 
 from ._util import cap, names, plural
 
@@ -107,3 +120,75 @@ def gitignore(gitignore: Evidence | None) -> Outcome:
         fix="Add a .gitignore covering __pycache__/, .venv/, .env, data/, checkpoints and .ipynb_checkpoints/.",
     )
 
+
+def _encoding_problem(repo: RepoView, module: PythonModule) -> str | None:
+    """Why Python would refuse to read a module's bytes (not UTF-8, nor the encoding its coding line
+    declares), or None. The scan reads every module with replacement characters, so only a module
+    whose text holds one is read again."""
+    if "\ufffd" not in module.text:
+        return None
+    data = repo.read_bytes(module.path)
+    if data is None:
+        return None
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        data.decode(encoding)
+    except SyntaxError as exc:  # bytes that are not UTF-8 in the first two lines, an unknown coding line, ...
+        return f"Python refuses to read it: {exc.msg}"
+    except UnicodeDecodeError as exc:
+        return f"Python refuses to read it: not valid {encoding} text at byte {exc.start}, and no coding line says otherwise"
+    return None
+
+
+def _unreadable(repo: RepoView, sources: Sources, notebooks: NotebookFacts, dependencies: DependencyFacts,
+                ci: CIFacts, linting: LintingFacts, runs: RunStoreFacts) -> Iterator[Evidence]:
+    """Every input the scan could not read or parse, each with the reason (in the excerpt)."""
+    for module in sources.python_modules:
+        problem = module.error or _encoding_problem(repo, module)
+        if problem is not None:
+            yield Evidence(path=module.path, excerpt=excerpt(problem))
+    for notebook in notebooks.unreadable:
+        yield Evidence(path=notebook.path, excerpt=excerpt(notebook.error or "not readable"))
+    yield from dependencies.unparseable  # may repeat setup.py's syntax error (the caller keeps one per place)
+    yield from ci.problems
+    yield from linting.problems
+    yield from runs.problems
+
+
+@check("QA115", area=QUALITY, title="Project files can be read", weight=2)
+def readable_files(repo: RepoView, sources: Sources, notebooks: NotebookFacts, dependencies: DependencyFacts,
+                   ci: CIFacts, linting: LintingFacts, runs: RunStoreFacts) -> Outcome:
+    """What it checks: every file the other checks read can be read and parsed — Python modules,
+    notebooks, dependency declarations (requirements files and their includes, pyproject.toml,
+    setup.py, setup.cfg, Pipfile, conda files, lock files), CI and pre-commit configurations and
+    tracked runs. A syntax error, a module in Latin-1 without a coding line (Python refuses to run
+    it), a truncated or binary notebook, invalid TOML or YAML, a requirement pip rejects, an include
+    that is missing or points outside the repository: each is listed with the reason. Files refused
+    for their size or type are also named in the scan notes.
+
+    Why a panel cares: a file that does not parse is a file that does not run. A reviewer who meets
+    `pip install -r requirements.txt` failing, or a notebook GitHub cannot render, stops there — and
+    every check that needed the file had to skip it.
+
+    How to fix: open each file listed and fix it (the reason names the line where the parser gives
+    one), or remove it from the repository if it is a leftover.
+
+    Example: `requirements.txt:12 numpy>=>1` → `numpy>=1.26`; `notebooks/eda.ipynb` truncated by a
+    bad merge → restore it from an earlier commit (`git checkout HEAD~1 -- notebooks/eda.ipynb`).
+    """
+    problems: list[Evidence] = []
+    places: set[tuple[str, int | None]] = set()
+    for problem in _unreadable(repo, sources, notebooks, dependencies, ci, linting, runs):
+        if (problem.path, problem.line) not in places:  # one report per place
+            places.add((problem.path, problem.line))
+            problems.append(problem)
+    if not problems:
+        return Outcome.passed("every Python module, notebook, dependency declaration, CI file and tracked run parses")
+    return Outcome.failed(
+        f"{plural(len(problems), 'problem')} reading {names(sorted({e.path for e in problems}))}: "
+        f"{problems[0].location()} "
+        f"{problems[0].excerpt or ''}".rstrip(),
+        evidence=cap(problems),
+        fix="Fix each file listed (the evidence gives the parser's reason), or remove it if it is a leftover.",
+        question="Does a fresh clone of this repository install and run as it is?",
+    )

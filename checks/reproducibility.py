@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from portcheck.analyzer.check import check
 from portcheck.analyzer.facts.ci import CIFacts
+from portcheck.analyzer.facts.common import excerpt
 from portcheck.analyzer.facts.dependencies import DependencyFacts
 from portcheck.analyzer.facts.imports import ImportFacts
 from portcheck.analyzer.facts.readme import ReadmeFacts
@@ -17,6 +18,7 @@ from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
 from ._util import cap, plural, without_training_code
 
 REPRO = Area.REPRODUCIBILITY
+MAX_NAME = 40  # a package name longer than this is cut in messages (a hostile file can declare any name)
 
 
 @check("RP101", area=REPRO, title="Dependencies declared", weight=3, severity=Severity.HIGH)
@@ -63,9 +65,12 @@ def dependencies_pinned(dependencies: DependencyFacts) -> Outcome:
         return Outcome.passed("every declared dependency is pinned to an exact version",
                               evidence=cap((Evidence(path=f) for f in dependencies.lock_files), 3))
     unpinned = dependencies.unpinned
+    if not unpinned:  # declaration files that name no third-party package (or none that could be read)
+        return Outcome.skipped("no third-party dependency is declared, so there is nothing to pin"
+                               + (" (see QA115 for declarations that could not be read)" if dependencies.unparseable else ""))
     message = (f"{plural(len(unpinned), 'dependency', 'dependencies')} without an exact version: "
-               + ", ".join(d.name for d in unpinned[:5]) + (" ..." if len(unpinned) > 5 else ""))
-    shown = "|".join(sorted({d.name.replace("-", "[-_.]") for d in unpinned})[:12])
+               + ", ".join(excerpt(d.name, MAX_NAME) for d in unpinned[:5]) + (" ..." if len(unpinned) > 5 else ""))
+    shown = "|".join(sorted({d.name.replace("-", "[-_.]") for d in unpinned if len(d.name) <= MAX_NAME})[:12])
     fix = (f"Pin each to the version you ran with: `pip freeze | grep -i -E '^({shown})=='` prints the exact "
            "lines to paste into your requirements; or commit a lock file (uv.lock, poetry.lock).")
     evidence = cap(d.evidence for d in unpinned)

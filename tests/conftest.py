@@ -2,6 +2,7 @@
 and the demo plugin package pip-installed into a temp folder."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,18 @@ from gitutil import BASE_EPOCH, git
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_projects"
 PLUGIN_SOURCE = Path(__file__).resolve().parent / "plugin_pkg"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache_folder(tmp_path_factory):
+    """Every scan the tests start keeps its report cache in a temporary folder, never in ~/.cache."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
 
 
 def copy_sample(name: str, dest: Path, *, with_git: bool = True) -> Path:

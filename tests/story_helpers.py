@@ -24,7 +24,12 @@ def log_runs(monkeypatch: pytest.MonkeyPatch, root: Path, runs: Iterable[Run], e
 
     monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")
     client = MlflowClient(tracking_uri=(root / "mlruns").as_uri())
-    experiment_id = client.create_experiment(experiment)
+    return log_with(client, client.create_experiment(experiment), runs)
+
+
+def log_with(client, experiment_id: str, runs: Iterable[Run]) -> list[str]:
+    """Log one finished run per (name, params, metrics) with an mlflow client, each metric once at step 0,
+    with fixed times; return the run ids in order."""
     ids = []
     for number, (name, params, metrics) in enumerate(runs):
         run = client.create_run(experiment_id, run_name=name, start_time=1_700_000_000_000 + number)

@@ -143,14 +143,18 @@ def runs_portcheck(words: list[str]) -> bool:
             and base[2].split(".")[0].lower() == "portcheck")
 
 
+_INSTALLS_PROJECT = re.compile(
+    r"(\s-r\s*+\S+|\s-e\s*+\S+|\s\.(\[[^\]]*+\])?(\s|$)|requirements|"
+    r"\bpoetry install\b|\buv sync\b|\bpipenv (install|sync)\b|\bpdm (install|sync)\b|"
+    r"\benv (create|update)\b|\s-f\s++(?>\S*?(?:environment|conda))\S*?\.ya?ml)")  # the first env/conda is enough
+
+
 def installs_project(words: list[str]) -> bool:
     """True when one simple command installs the project or its declared dependencies."""
     if not _is_install(words):
         return False
     joined = " ".join(words)
-    return bool(re.search(r"(\s-r\s*\S+|\s-e\s*\S+|\s\.(\[[^\]]*\])?(\s|$)|requirements|"
-                          r"\bpoetry install\b|\buv sync\b|\bpipenv (install|sync)\b|\bpdm (install|sync)\b|"
-                          r"\benv (create|update)\b|\s-f\s+\S*(environment|conda)\S*\.ya?ml)", joined + " "))
+    return bool(_INSTALLS_PROJECT.search(joined + " "))
 
 
 # ----- reading one CI file -----------------------------------------------------------------------
@@ -222,7 +226,7 @@ def _commands_in_yaml(path: str, text: str, documents: list[Any]) -> list[_Comma
     return commands
 
 
-_JENKINS_STEP = re.compile(r"""\b(?:sh|bat|powershell|pwsh)\b\s*\(?\s*(?:script\s*:\s*)?('\'\'|\"\"\"|'|")""")
+_JENKINS_STEP = re.compile(r"""\b(?:sh|bat|powershell|pwsh)\b\s*+\(?\s*+(?:script\s*+:\s*+)?('\'\'|\"\"\"|'|")""")
 
 
 def _commands_in_jenkinsfile(path: str, text: str) -> list[_Command]:
@@ -406,7 +410,7 @@ def _read_ci_file(collector: _Collector, path: str, text: str) -> None:
     if path == "Jenkinsfile":
         collector.add(_commands_in_jenkinsfile(path, text), [])
         return
-    documents, error = try_load_yaml(text)
+    documents, error = try_load_yaml(text, repo=collector.repo, path=path)
     if error:
         collector.problems.append(Evidence(path=path, excerpt=error))
         return

@@ -31,7 +31,7 @@ from .testing import project_module_names
 NOT_DUPLICATES = frozenset({"main"})
 NOTEBOOK_FOLDERS = frozenset({"notebooks", "notebook", "nbs", "analysis", "research", "experiments", "eda",
                               "exploration"})
-_RUNS_SCRIPT = re.compile(r"^\s*(?:%run\s+(?:-\S+\s+)*|!\s*python3?\s+(?:-\S+\s+)*)([\w./-]+\.py)\b", re.MULTILINE)
+_RUNS_SCRIPT = re.compile(r"^[ \t]*+(?:%run\s++(?:-\S++\s++)*|!\s*+python3?\s++(?:-\S++\s++)*)([\w./-]+\.py)\b", re.MULTILINE)
 
 
 @dataclass(frozen=True, kw_only=True)

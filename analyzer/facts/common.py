@@ -10,12 +10,17 @@ from ..model import Evidence
 T = TypeVar("T")
 
 MAX_EXCERPT = 120
+# Control characters (terminal escapes, NUL) and bidirectional overrides, which could make an excerpt
+# print something other than what the file holds, are shown as U+FFFD.
+_UNPRINTABLE = dict.fromkeys([*range(0x20), *range(0x7f, 0xa0), *range(0x202a, 0x202f), *range(0x2066, 0x206a)],
+                             "\ufffd")
 
 
-def excerpt(text: str) -> str:
-    """One line of at most 120 characters: whitespace runs collapsed, an ellipsis when cut."""
-    line = " ".join(text[: MAX_EXCERPT * 8].split())  # bounded work on a huge line
-    return line if len(line) <= MAX_EXCERPT else line[: MAX_EXCERPT - 1] + "…"
+def excerpt(text: str, limit: int = MAX_EXCERPT) -> str:
+    """One line of at most `limit` (120) characters: whitespace runs collapsed, control characters
+    replaced, an ellipsis when cut."""
+    line = " ".join(text[: limit * 8].split()).translate(_UNPRINTABLE)  # bounded work on a huge line
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 @dataclass(frozen=True, kw_only=True)

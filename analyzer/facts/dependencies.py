@@ -3,7 +3,8 @@
 Every declaration is read with a real parser and nothing is executed: requirements files (any
 folder; `-r`/`-c` includes followed inside the repository only, cycles cut; options, editables,
 comments, markers and line continuations handled), setup.py (`ast`; literal `install_requires` /
-`extras_require`), setup.cfg (configparser), pyproject.toml (PEP 621, optional dependencies,
+`extras_require`), setup.cfg (configparser; not when a line passes 4,096 characters, on which its
+pattern backtracks quadratically), pyproject.toml (PEP 621, optional dependencies,
 `[dependency-groups]`, Poetry, PDM, uv), conda environment files (with their `pip:` section), Pipfile,
 conda recipes (meta.yaml), and lock files (poetry.lock, uv.lock, Pipfile.lock, pdm.lock,
 conda-lock.yml, a pip-compile / uv-generated requirements file). Requirement specifiers are parsed with
@@ -132,8 +133,9 @@ def _name_from_url(url: str) -> str | None:
     if egg:
         return egg.group(1)
     base = url.split("#", 1)[0].split("?", 1)[0].rstrip("/")
-    if _VCS.match(url):
-        base = re.sub(r"@[^/]*$", "", base)  # the @ref of a VCS URL
+    if _VCS.match(url):  # drop the @ref of a VCS URL: from the first "@" after the last "/"
+        folder, slash, last = base.rpartition("/")
+        base = folder + slash + last.split("@", 1)[0]
     last = posixpath.basename(base)
     if _ARCHIVE.search(last):
         return re.split(r"-\d", last, maxsplit=1)[0]
@@ -171,6 +173,52 @@ def _poetry_exact(spec: Any) -> bool:
         return False
     parts = [p.strip() for p in spec.split(",")]
     return any(re.fullmatch(r"(===?\s*)?v?\d[\w.+!-]*", p) and "*" not in p for p in parts)
+
+
+# ----- locating entries in their file ------------------------------------------------------------
+
+_KEY_LINE = re.compile(r"""^\s*+["']?([^"'=\s]++)["']?\s*+=""")  # `name = ...`, `"name" = ...`
+_BARE_KEY = re.compile(r"""[^"'=\s]+""")
+
+
+class _Lines:
+    """A file's lines, for finding the line of each entry a parser returned.
+
+    Entries come in file order, so each search starts at the line the previous one was found on
+    (wrapping around): locating every entry of a long file costs about one pass over it, not one pass
+    per entry. Table keys (`numpy = "*"`) are looked up in an index built once.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.all = text.splitlines()
+        self._cursor = 0
+        self._keys: dict[str, int] | None = None
+
+    def locate(self, *needles: str) -> int | None:
+        """1-based number of the first line holding a needle (the first needle found wins), or None."""
+        for needle in needles:
+            row = locate_line(self.all, needle, self._cursor)
+            if row is not None:
+                self._cursor = row - 1
+                return row
+        return None
+
+    def key_row(self, name: str) -> int | None:
+        """1-based number of the first line assigning the key `name` (quoted or not), or None."""
+        if not _BARE_KEY.fullmatch(name):  # a quoted key with spaces or quotes in it: one scan
+            key = re.compile(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*=")
+            return next((number for number, text in enumerate(self.all, start=1) if key.match(text)), None)
+        if self._keys is None:
+            self._keys = {}
+            for number, text in enumerate(self.all, start=1):
+                found = _KEY_LINE.match(text)
+                if found:
+                    self._keys.setdefault(found.group(1), number)
+        return self._keys.get(name)
+
+    def text(self, row: int | None, default: str | None = None) -> str | None:
+        """The line `row` (1-based), or `default` when there is none."""
+        return self.all[row - 1] if row else default
 
 
 # ----- collection --------------------------------------------------------------------------------
@@ -249,8 +297,11 @@ class _Collector:
 
 # ----- requirements files ------------------------------------------------------------------------
 
-_OPTION = re.compile(r"^(--requirement|--constraint|--editable|-r|-c|-e)(?:\s*=\s*|\s*)(\S.*)$")
-_TRAILING_OPTIONS = re.compile(r"\s+(?=--?[A-Za-z])")
+_OPTION = re.compile(r"^(--requirement|--constraint|--editable|-r|-c|-e)(?:\s*+=\s*+|\s*+)(\S.*)$")
+# Whitespace before a trailing option; a match starts only where a whitespace run starts, so a long run
+# followed by no option is scanned once, not once per position in it.
+_TRAILING_OPTIONS = re.compile(r"(?<!\s)\s+(?=--?[A-Za-z])")
+_COMMENT = re.compile(r"(?:^|\s)#.*")  # a comment: `#` at the start or after whitespace, to the end
 
 
 def is_requirements_file(path: str) -> bool:
@@ -272,12 +323,12 @@ def logical_lines(text: str) -> Iterable[tuple[int, str]]:
             buffer += raw[:-1] + " "
             continue
         buffer += raw
-        line = re.sub(r"(^|\s+)#.*$", "", buffer).strip()
+        line = _COMMENT.sub("", buffer).strip()
         buffer = ""
         if line:
             yield start, line
     if buffer.strip():
-        line = re.sub(r"(^|\s+)#.*$", "", buffer).strip()
+        line = _COMMENT.sub("", buffer).strip()
         if line:
             yield start, line
 
@@ -381,9 +432,17 @@ def _read_setup_py(collector: _Collector, path: str) -> None:
             collector.python(python.value, path, python.lineno, lines[python.lineno - 1])
 
 
+MAX_CFG_LINE = 4096  # a setup.cfg with a longer line is not given to configparser
+
+
 def _read_setup_cfg(collector: _Collector, path: str) -> None:
     text = collector.text(path)
     if text is None:
+        return
+    longest = max(map(len, text.splitlines()), default=0)
+    if longest > MAX_CFG_LINE:  # configparser's option pattern backtracks quadratically on long lines
+        collector.problem(path, None, f"setup.cfg not parsed: a line of {longest} characters "
+                                      f"(over {MAX_CFG_LINE})")
         return
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
@@ -391,7 +450,7 @@ def _read_setup_cfg(collector: _Collector, path: str) -> None:
     except (configparser.Error, ValueError) as exc:
         collector.problem(path, getattr(exc, "lineno", None), f"setup.cfg not parsable: {type(exc).__name__}")
         return
-    lines = text.splitlines()
+    lines = _Lines(text)
     if parser.has_option("metadata", "name"):
         collector.own_names.add(canonicalize_name(parser.get("metadata", "name").strip()))
     values = []
@@ -406,23 +465,23 @@ def _read_setup_cfg(collector: _Collector, path: str) -> None:
     for entry in entries:
         if entry.startswith("file:"):
             continue
-        collector.add_pep508(entry, path, locate_line(lines, entry))
+        collector.add_pep508(entry, path, lines.locate(entry))
     if parser.has_option("options", "python_requires"):
-        row = locate_line(lines, "python_requires")
-        collector.python(parser.get("options", "python_requires"), path, row, lines[row - 1] if row else None)
+        row = locate_line(lines.all, "python_requires")
+        collector.python(parser.get("options", "python_requires"), path, row, lines.text(row))
 
 
 # ----- TOML: pyproject.toml, Pipfile, lock files -------------------------------------------------
 
 
-def _toml(collector: _Collector, path: str) -> tuple[dict[str, Any] | None, list[str]]:
+def _toml(collector: _Collector, path: str) -> tuple[dict[str, Any] | None, _Lines]:
     parsed = read_toml(collector.repo, path)
     if parsed is None:
         collector.problems.append(Evidence(path=path, excerpt="not read (see scan notes)"))
-        return None, []
+        return None, _Lines("")
     if parsed.data is None:
         collector.problem(path, parsed.error_line, f"TOML not parsable: {parsed.error}")
-    return parsed.data, parsed.lines
+    return parsed.data, _Lines(parsed.text)
 
 
 def _tables(value: Any, *keys: str) -> list[Any]:
@@ -431,21 +490,20 @@ def _tables(value: Any, *keys: str) -> list[Any]:
     return list(found.values()) if isinstance(found, dict) else []
 
 
-def _pep508_list(collector: _Collector, path: str, lines: list[str], items: Any) -> int:
+def _pep508_list(collector: _Collector, path: str, lines: _Lines, items: Any) -> int:
     count = 0
     for item in items if isinstance(items, list) else []:
         if isinstance(item, str):
-            collector.add_pep508(item, path, locate_line(lines, f'"{item}"') or locate_line(lines, item))
+            collector.add_pep508(item, path, lines.locate(f'"{item}"', item))
             count += 1
     return count
 
 
-def _poetry_table(collector: _Collector, path: str, lines: list[str], table: Any) -> int:
+def _poetry_table(collector: _Collector, path: str, lines: _Lines, table: Any) -> int:
     count = 0
     for name, spec in (table.items() if isinstance(table, dict) else []):
-        key = re.compile(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*=")
-        row = next((number for number, text in enumerate(lines, start=1) if key.match(text)), None)
-        shown = lines[row - 1] if row else f"{name} = {spec}"
+        row = lines.key_row(name)
+        shown = lines.text(row, f"{name} = {spec}")
         if name.lower() == "python":
             collector.python(str(spec), path, row, shown)
             continue
@@ -478,8 +536,8 @@ def _read_pyproject(collector: _Collector, path: str) -> None:
         count += _poetry_table(collector, path, lines, table(group, "dependencies"))
     python = table(project, "requires-python")
     if isinstance(python, str):
-        row = locate_line(lines, "requires-python")
-        collector.python(python, path, row, lines[row - 1] if row else None)
+        row = locate_line(lines.all, "requires-python")
+        collector.python(python, path, row, lines.text(row))
     dynamic = table(data, "tool", "setuptools", "dynamic", "dependencies", "file")
     for target in ([dynamic] if isinstance(dynamic, str) else dynamic if isinstance(dynamic, list) else []):
         if isinstance(target, str) and (found := _include_target(collector, path, 1, target)):
@@ -501,8 +559,8 @@ def _read_pipfile(collector: _Collector, path: str) -> None:
     for key in ("python_full_version", "python_version"):
         version = table(data, "requires", key)
         if isinstance(version, str):
-            row = locate_line(lines, key)
-            collector.python(version, path, row, lines[row - 1] if row else None)
+            row = locate_line(lines.all, key)
+            collector.python(version, path, row, lines.text(row))
             break
 
 
@@ -535,9 +593,12 @@ def _read_pipfile_lock(collector: _Collector, path: str) -> None:
                 collector.locked.add(canonicalize_name(name))
 
 
+_CONDA_LOCK_NAME = re.compile(r"(?m)^[ \t]*+-?[ \t]*+name:[ \t]*+['\"]?([A-Za-z0-9._-]+)")
+
+
 def _read_conda_lock(collector: _Collector, path: str) -> None:
     text = collector.text(path)
-    for match in re.finditer(r"(?m)^\s*-?\s*name:\s*['\"]?([A-Za-z0-9._-]+)", text or ""):
+    for match in _CONDA_LOCK_NAME.finditer(text or ""):
         collector.locked.add(canonicalize_name(match.group(1)))
 
 
@@ -546,20 +607,20 @@ def _read_conda_lock(collector: _Collector, path: str) -> None:
 _CONDA_SPEC = re.compile(r"^(?:[\w.-]+::)?([A-Za-z0-9_][A-Za-z0-9_.-]*)\s*(.*)$")
 
 
-def _conda_item(collector: _Collector, path: str, lines: list[str], spec: str) -> None:
+def _conda_item(collector: _Collector, path: str, lines: _Lines, spec: str) -> None:
     match = _CONDA_SPEC.match(spec.strip())
-    row = locate_line(lines, spec.strip())
+    row = lines.locate(spec.strip())
     if not match:
         collector.problem(path, row, f"not a conda package spec: {spec}")
         return
     name, rest = match.group(1), match.group(2).strip().split("[", 1)[0].strip()
     if name.lower() in _DEFAULT_PIP_TOOLS:
         return
-    collector.add(name, rest, conda_exact(rest), path, row, lines[row - 1] if row else spec)
+    collector.add(name, rest, conda_exact(rest), path, row, lines.text(row, spec))
 
 
 def _conda_documents(collector: _Collector, path: str, text: str) -> list[Any] | None:
-    documents, error = try_load_yaml(text)
+    documents, error = try_load_yaml(text, repo=collector.repo, path=path)
     if error:
         collector.problem(path, None, error)
         return None
@@ -571,7 +632,7 @@ def _read_conda_env(collector: _Collector, path: str, text: str) -> None:
     if not documents or not isinstance(documents[0], dict) or not isinstance(documents[0].get("dependencies"), list):
         return
     collector.files.add(path)
-    lines = text.splitlines()
+    lines = _Lines(text)
     for item in documents[0]["dependencies"]:
         if isinstance(item, (str, int, float)):
             _conda_item(collector, path, lines, str(item))
@@ -579,7 +640,7 @@ def _read_conda_env(collector: _Collector, path: str, text: str) -> None:
             for entry in item["pip"]:
                 if isinstance(entry, str):
                     _read_requirements_lines(collector, path, entry, "declare",
-                                             first_line=locate_line(lines, entry) or 1)
+                                             first_line=lines.locate(entry) or 1)
 
 
 def _recipe_runs(document: Any) -> list[Any]:
@@ -592,12 +653,40 @@ def _recipe_runs(document: Any) -> list[Any]:
     return runs
 
 
+def _replace_spans(text: str, opening: str, closing: str, replacement: str, *, multiline: bool) -> str:
+    """`text` with each `opening … closing` span (the nearest closing; within one line unless
+    `multiline`) replaced. One pass: where no closing follows an opening, the scan goes on after it
+    instead of searching again from every later opening, as a lazy regular expression would."""
+    out: list[str] = []
+    position = 0
+    while (start := text.find(opening, position)) >= 0:
+        limit = len(text)
+        if not multiline and (newline := text.find("\n", start)) >= 0:
+            limit = newline
+        end = text.find(closing, start + len(opening), limit)
+        if end < 0:
+            if limit == len(text):
+                break
+            out.append(text[position:limit])
+            position = limit
+            continue
+        out.append(text[position:start] + replacement)
+        position = end + len(closing)
+    out.append(text[position:])
+    return "".join(out)
+
+
+def without_jinja(text: str) -> str:
+    """A conda recipe with its Jinja statements (`{% … %}`) removed and expressions (`{{ … }}`) replaced
+    by TEMPLATE, so that it reads as YAML."""
+    statements_removed = _replace_spans(text, "{%", "%}", "", multiline=True)
+    return _replace_spans(statements_removed, "{{", "}}", "TEMPLATE", multiline=False)
+
+
 def _read_recipe(collector: _Collector, path: str, text: str) -> None:
     collector.files.add(path)
-    templated = re.sub(r"\{%.*?%\}", "", text, flags=re.DOTALL)
-    templated = re.sub(r"\{\{.*?\}\}", "TEMPLATE", templated)
-    documents = _conda_documents(collector, path, templated)
-    lines = text.splitlines()
+    documents = _conda_documents(collector, path, without_jinja(text))
+    lines = _Lines(text)
     for item in _recipe_runs(documents[0]) if documents else []:
         if isinstance(item, str):
             _conda_item(collector, path, lines, item)

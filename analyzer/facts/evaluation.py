@@ -30,6 +30,7 @@ from .common import bounded, excerpt
 from .metric_mentions import metrics_in_output
 from .pycode import (
     CodeUnit,
+    all_nodes,
     by_path,
     code_units,
     dotted_name,
@@ -202,7 +203,7 @@ _RESULT_NUMBER = re.compile(r"(?<![\w.])(?:\d+(?:\.\d+)?\s?%|\d*\.\d+)(?!\w|\.\d
 _PLUS_MINUS = re.compile(r"\d\s*(?:±|\+/-|\+-|\\pm)\s*\d|\d\s*\(\s*(?:±|\+/-|\+-)\s*\d")
 _STD_VALUE = _words_re(r"std(?:ev)?|s\.d\.|sd|standard (?:deviation|error)|sem|stderr")
 _STD_WITH_NUMBER = re.compile(
-    r"(?<![\w/.-])(?:std(?:ev)?|s\.d\.|sd|standard (?:deviation|error)|sem|stderr)\b(?: of)?\s*[:=]?\s*[-+]?\d*\.?\d",
+    r"(?<![\w/.-])(?:std(?:ev)?|s\.d\.|sd|standard (?:deviation|error)|sem|stderr)\b(?: of)?\s*+[:=]?\s*+[-+]?\d*\.?\d",
     re.IGNORECASE)
 _SCORE_WORDS = _words_re(r"scores?|cv|cross[- ]?validat\w*|folds?|seeds?|runs|trials")
 _LABELLED_STD = re.compile(r"\b(?:std(?:ev)?|standard (?:deviation|error))\s*(?:[:=]|of)\s*[-+]?\d*\.?\d",
@@ -406,7 +407,7 @@ def _table_uncertainty(rows: tuple[tuple[tuple[str, int], ...], ...]) -> tuple[s
 
 _MONEY = re.compile(
     r"(?<![\w$\\])[$€£]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKmMbB]n?|million|billion|thousand)\b)?(?!\s?\$)|"
-    r"(?<![\w.])\d[\d,]*(?:\.\d+)?\s?(?:[kKmM]\s)?(?:USD|EUR|GBP|dollars|euros|pounds)\b")
+    r"(?<![\w.])(?<!\d,)\d[\d,]*+(?:\.\d+)?\s?(?:[kKmM]\s)?(?:USD|EUR|GBP|dollars|euros|pounds)\b")
 _EFFECT = (r"sav(?:e|es|ed|ing|ings)|reduc(?:e|es|ed|ing|tion)|cut(?:s|ting)?|lower(?:s|ed|ing)?|"
            r"prevent(?:s|ed|ing)?|avoid(?:s|ed|ing)?|increas(?:e|es|ed|ing)|boost(?:s|ed|ing)?|"
            r"improv(?:e|es|ed|ing)|retain(?:s|ed|ing)?|decreas(?:e|es|ed|ing)|minimi[sz](?:e|es|ed|ing)|"
@@ -463,9 +464,9 @@ def _states_impact(sentence: str) -> bool:
 # ==== notebooks ====================================================================================
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-_PROGRESS = re.compile(r"^\s*(?:(?:train|training|val|valid|validation|test|eval)\s+)?\[?"
-                       r"(?:epoch|iter(?:ation)?|step|batch|it)\b\s*[:=#\[]?\s*\d+|\d+/\d+ \[[=>.]*\]|━|"
-                       r"\bETA\b|\d+it/s|\d+s/it", re.IGNORECASE)
+_PROGRESS = re.compile(r"^\s*+(?:(?:train|training|val|valid|validation|test|eval)\s+)?\[?"
+                       r"(?:epoch|iter(?:ation)?|step|batch|it)\b\s*+[:=#\[]?\s*+\d+|(?<!\d)\d+/\d+ \[[=>.]*+\]|━|"
+                       r"\bETA\b|(?<!\d)\d+it/s|(?<!\d)\d+s/it", re.IGNORECASE)
 _ARRAY = re.compile(r"array\(|\[\s*[-+]?\d*\.?\d+(?:e[-+]?\d+)?(?:[\s,]+[-+]?\d*\.?\d+(?:e[-+]?\d+)?)+")
 _REPORT_HEADER = re.compile(r"^\s*precision\s+recall\s+f1-score\s+support\s*$")
 _REPORT_SUMMARY = re.compile(r"^\s*(?:(accuracy)|(macro avg|avg / total))\s+(.*)$")
@@ -733,7 +734,7 @@ _METRIC_TOKENS = {"acc": "accuracy", "accuracy": "accuracy", "f1": "f1", "auc": 
 _NOT_A_VALUE = frozenset("threshold thresholds thresh cutoff target goal min max weight weights idx index n num "
                          "count counts curve".split())
 _WRAPPERS = frozenset({"round", "float", "str", "abs", "mean", "item"})
-_BARE_NUMBER = re.compile(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*(%|percent)?\s*", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"\s*+([-+]?(?:\d++(?:\.\d*+)?|\.\d++)(?:e[-+]?\d++)?)\s*+(%|percent)?\s*+", re.IGNORECASE)
 
 
 def _metric_of(node: ast.AST) -> str | None:
@@ -775,7 +776,7 @@ def _unnamed_value_metric(cell: _Cell, unit: CodeUnit | None) -> OutputMetric | 
     else:
         printed = [ln for ln in cell.text.split("\n") if ln.strip()]
         number = _BARE_NUMBER.fullmatch(printed[0]) if len(printed) == 1 else None
-        prints = [n for n in ast.walk(unit.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        prints = [n for n in all_nodes(unit.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
                   and n.func.id == "print"]
         values = [a for a in prints[0].args if not isinstance(a, ast.Constant)] if len(prints) == 1 else []
         source = values[0] if len(values) == 1 else None
@@ -840,8 +841,8 @@ def _is_constructor_or_fit(value: ast.AST | None) -> bool:
     return last[:1].isupper() or last == "fit"
 
 
-def _assignments(tree: ast.AST) -> Iterator[tuple[list[ast.AST], ast.AST | None]]:
-    for node in ast.walk(tree):
+def _assignments(tree: ast.Module) -> Iterator[tuple[list[ast.AST], ast.AST | None]]:
+    for node in all_nodes(tree):
         if isinstance(node, ast.Assign):
             yield node.targets, node.value
         elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
@@ -851,7 +852,7 @@ def _assignments(tree: ast.AST) -> Iterator[tuple[list[ast.AST], ast.AST | None]
 def _code_baseline(units: list[CodeUnit]) -> Iterator[Evidence]:
     """DummyClassifier / DummyRegressor calls; definitions and model values named as a baseline."""
     for unit in units:
-        for node in ast.walk(unit.tree):
+        for node in all_nodes(unit.tree):
             if isinstance(node, ast.Call):
                 name = dotted_name(node.func) or ""
                 if name.rsplit(".", 1)[-1] in ("DummyClassifier", "DummyRegressor"):
@@ -994,7 +995,7 @@ def _code_validation(units: list[CodeUnit]) -> Iterator[ValidationSignal]:
 def _unit_validation(unit: CodeUnit, aliases: dict[str, str]) -> Iterator[tuple[str, int]]:
     """Splitting, cross-validation and validation-feeding calls, Lightning validation / test hooks,
     and date-based splits in one unit."""
-    for node in ast.walk(unit.tree):
+    for node in all_nodes(unit.tree):
         if isinstance(node, ast.Call):
             seen: set[str] = set()
             for kind, line in _call_kinds(node, aliases):
@@ -1030,7 +1031,7 @@ _CONFIG_SPLIT_KEY = re.compile(
 _CONFIG_FOLD_KEY = re.compile(r"(?:n|num|k)[_-]?(?:folds?|splits)|cv[_-]?folds?|kfolds?", re.IGNORECASE)
 
 
-_CONFIG_CANDIDATE = re.compile(r"^[ \t-]*[\"']?\w*(?:val|test|dev|holdout|fold|split)\w*[\"']?[ \t]*:",
+_CONFIG_CANDIDATE = re.compile(r"^[ \t-]*+[\"']?(?=\w*(?:val|test|dev|holdout|fold|split))\w++[\"']?[ \t]*+:",
                                re.IGNORECASE | re.MULTILINE)
 
 
@@ -1090,7 +1091,7 @@ def _config_validation(sources: Sources) -> Iterator[ValidationSignal]:
         if text is None or not _CONFIG_CANDIDATE.search(text):
             continue
         budget -= len(text)
-        documents, problem = try_load_yaml(text)
+        documents, problem = try_load_yaml(text, repo=repo, path=f.path)
         if problem:
             continue
         lines = text.split("\n")

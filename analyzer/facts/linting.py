@@ -193,7 +193,7 @@ def _read_pre_commit(repo: RepoView, places: dict[str, _Places], problems: list[
     if text is None:
         problems.append(Evidence(path=PRE_COMMIT_FILE, excerpt="not read (see scan notes)"))
         return ()
-    documents, error = try_load_yaml(text)
+    documents, error = try_load_yaml(text, repo=repo, path=PRE_COMMIT_FILE)
     if error:
         problems.append(Evidence(path=PRE_COMMIT_FILE, excerpt=error))
         return ()

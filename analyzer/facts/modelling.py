@@ -45,7 +45,7 @@ from ..sources import Sources
 from . import ml_vocabulary as vocab
 from .common import bounded, excerpt
 from .files import is_docker_file
-from .pycode import CodeUnit, by_path, code_units, dotted_name, import_aliases, qualified_name
+from .pycode import CodeUnit, all_nodes, by_path, code_units, dotted_name, import_aliases, qualified_name
 from .testing import is_test_path
 
 # Model families, simplest first.
@@ -245,7 +245,7 @@ class _FileWalk:
         self.group = group
         trees = [u.tree for u in group]
         self.aliases = import_aliases(trees)
-        self.stars = [n.module for t in trees for n in ast.walk(t)
+        self.stars = [n.module for t in trees for n in all_nodes(t)
                       if isinstance(n, ast.ImportFrom) and n.level == 0 and n.module
                       and any(a.name == "*" for a in n.names)]
         self.found = _Found()
@@ -253,7 +253,7 @@ class _FileWalk:
     def run(self) -> _Found:
         for unit in self.group:
             try:
-                for node in ast.walk(unit.tree):
+                for node in all_nodes(unit.tree):
                     self._visit(unit, node)
             except RecursionError:  # an absurdly nested unit: what was found before it stands
                 continue

@@ -1,11 +1,13 @@
 """Notebook hygiene facts (`notebooks.*`): error outputs, out-of-order and unexecuted notebooks, and
 per notebook the hidden state, late imports, output sizes, Markdown narrative and name hygiene.
 
-Notebooks come parsed from `Sources` (nbformat, any version it upgrades to v4). With git history only
-tracked notebooks count (what a visitor of the repository sees); without it, every listed one. When
-HEAD's tree is given, tracked notebooks the work-tree walk does not list (e.g. a committed
-`.ipynb_checkpoints/` folder, which the walk skips) are read and counted too. A notebook that cannot
-be read still counts, recorded with the reason; it adds to no other count.
+Notebooks come parsed from `Sources` (any nbformat version read as v4, never validated, bounded in
+size and nesting). With git history only tracked notebooks count (what a visitor of the repository
+sees); without it, every listed one. When HEAD's tree is given, tracked notebooks the work-tree walk
+does not list (e.g. a committed `.ipynb_checkpoints/` folder, which the walk skips) are read and
+counted too. A notebook that cannot be read still counts, recorded with the reason; it adds to no
+other count. Regular expressions here run on capped text and are linear (no quantifier can rescan
+what another gave up).
 
 Definitions (cell numbers are 1-based over all cells, as a reader counts them):
 
@@ -51,7 +53,7 @@ from typing import Any
 
 from ..gitsafe import TreeEntry
 from ..model import Evidence
-from ..sources import Notebook, NotebookCell, Sources, cell_as_python, parse_notebook, parse_python
+from ..sources import Notebook, NotebookCell, Sources, cell_as_python, parse_python
 from .common import excerpt
 from .pycode import by_path, code_units, import_aliases, qualified_name
 from .readme_document import parse_markdown_cell
@@ -66,6 +68,7 @@ TOP_CELLS = 3            # the first cells always count as the top of a notebook
 IMPORT_CELLS = 2         # imports in the first Python code cells are never late
 MIN_PROSE_WORDS = 5      # an introduction or conclusion paragraph has at least this many words
 MAX_MARKDOWN_CHARS = 20_000  # a markdown cell is parsed only this far (bounded work)
+_SYMLINK_MODE = "120000"     # a committed symbolic link in HEAD's tree
 
 
 # ==== what one notebook shows =====================================================================
@@ -312,12 +315,13 @@ def detect_notebooks(sources: Sources, tree: list[TreeEntry] | None = None) -> N
     """Notebook facts for the repository behind `sources`.
 
     `tree` (HEAD's tree) is optional: with it, the tracked `.ipynb` paths decide which notebooks
-    count, including tracked ones the walk skipped; without it, the listed notebooks count (only the
-    tracked ones when the listing knows of git history).
+    count, including tracked ones the walk skipped but not committed symbolic links (a link is not a
+    notebook, and the walk notes it); without it, the listed notebooks count (only the tracked ones
+    when the listing knows of git history).
     """
     listed = {nb.path: nb for nb in sources.notebooks}
     if tree is not None:
-        paths = sorted({e.path for e in tree if e.path.lower().endswith(".ipynb")})
+        paths = sorted({e.path for e in tree if e.path.lower().endswith(".ipynb") and e.mode != _SYMLINK_MODE})
         books = [listed.get(p) or _read(sources, p) for p in paths]
     else:
         files = sources.repo.with_suffix(".ipynb")
@@ -332,10 +336,11 @@ def detect_notebooks(sources: Sources, tree: list[TreeEntry] | None = None) -> N
 
 
 def _read(sources: Sources, path: str) -> Notebook:
+    """A tracked notebook the walk did not list, read like the listed ones (a bound's refusal is noted)."""
     text = sources.repo.read_text(path)
     if text is None:
         return Notebook(path=path, cells=(), error="tracked but not readable in the work tree (see scan notes)")
-    return parse_notebook(path, text)
+    return sources.notebook_from_text(path, text)
 
 
 def inspect_notebook(nb: Notebook, trees: Mapping[int, ast.Module] | None = None) -> NotebookReport:
@@ -555,11 +560,11 @@ _CONCLUDING = (r"conclusions?|concluding|summary|summari[sz]e|results?|takeaways
                r"outcome|what(?:'s|\s+is)?\s+next|closing\s+thoughts|final\s+remarks")
 _NUMBER = r"(?:[\d.)]+[ \t]*)?"
 _CONCLUSION_LINE = re.compile(
-    rf"^[ \t]*(?:(?:\#{{1,6}}|<h[1-6][^>]*>)[ \t]*{_NUMBER}(?:{_CONCLUDING})\b"       # a heading
+    rf"^[ \t]*(?:(?:\#{{1,6}}|<h[1-6][^>\n]*+>)[ \t]*{_NUMBER}(?:{_CONCLUDING})\b"   # a heading
     rf"|(?:\*\*|__)[ \t]*{_NUMBER}(?:{_CONCLUDING})\b[^\n]*?(?:\*\*|__)"              # a bold lead-in
-    rf"|{_NUMBER}(?:{_CONCLUDING})[ \t]*:?[ \t]*$)",                                    # a line of its own
+    rf"|{_NUMBER}(?:{_CONCLUDING})[ \t]*+:?[ \t]*+$)",                                  # a line of its own
     re.IGNORECASE | re.MULTILINE)
-_TAG = re.compile(r"<[^>\n]*>")
+_TAG = re.compile(r"<[^<>\n]*+>")  # a scan stops at the next "<": linear on a line of "<<<<"
 _BOLD_LINE = re.compile(r"^[ \t]*(\*\*|__)(?P<title>[^*_\n][^\n]*?)\1[ \t]*$")
 _NOT_A_TITLE = re.compile(r"^(?:q|question|step|part|task|exercise|section)?\s*\d+(?:\.\d+)*\s*[.):]"
                           r"|^(?:[\d.)]+\s*)?(?:setup|set\s*up|imports?"

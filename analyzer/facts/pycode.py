@@ -89,6 +89,22 @@ def import_aliases(trees: list[ast.Module]) -> dict[str, str]:
     return aliases
 
 
+# Each tree's nodes, listed once: every detector looks at every node of every module and cell, and
+# `ast.walk` (a generator over a queue) costs far more per node than iterating a tuple.
+_NODES: weakref.WeakKeyDictionary[ast.AST, tuple[ast.AST, ...]] = weakref.WeakKeyDictionary()
+
+
+def all_nodes(tree: ast.AST) -> tuple[ast.AST, ...]:
+    """Every node of a whole module or cell tree, in `ast.walk` order, listed once per tree and shared.
+
+    For whole trees only: a subtree walked once is cheaper with `ast.walk` than listed and kept.
+    """
+    nodes = _NODES.get(tree)
+    if nodes is None:
+        nodes = _NODES[tree] = tuple(ast.walk(tree))
+    return nodes
+
+
 # Each tree's imports, found once: many detectors resolve names against the same modules and cells.
 _ALIASES: weakref.WeakKeyDictionary[ast.Module, dict[str, str]] = weakref.WeakKeyDictionary()
 
@@ -98,7 +114,7 @@ def _tree_aliases(tree: ast.Module) -> dict[str, str]:
     if cached is not None:
         return cached
     aliases: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in all_nodes(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:

@@ -19,6 +19,7 @@ which parts of a project story are told.
 """
 from __future__ import annotations
 
+import codecs
 import posixpath
 import re
 import urllib.parse
@@ -26,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..model import Evidence
+from ..project_files import decode_text
 from ..repo import RepoView
 from .common import excerpt
 from .metric_mentions import MetricMention, find_metrics
@@ -152,20 +154,42 @@ class ReadmeSource:
 
 
 def load_readme(repo: RepoView) -> ReadmeSource | None:
-    """Find, read (bounded) and parse the root README; None when there is none."""
+    """Find, read (bounded) and parse the root README; None when there is none.
+
+    Anything that made the reading partial (bytes that are not text, a README cut at
+    `MAX_README_CHARS`, a parser failure) is the source's `problem` and a scan note naming the file.
+    """
     path = find_readme(repo)
     if path is None:
         return None
-    text = repo.read_text(path)
-    if text is None:
+    data = repo.read_bytes(path)
+    if data is None:
         return ReadmeSource(path=path, document=None, problem="the README could not be read (see scan notes)")
-    problem = None
+    text = decode_text(data)
+    problems = [_encoding_problem(path, data)]
     if len(text) > MAX_README_CHARS:
         text = text[:MAX_README_CHARS]
-        problem = f"only the first {MAX_README_CHARS} characters of the README were read"
+        problems.append(f"only the first {MAX_README_CHARS} characters of {path} were read")
     doc = parse_readme(path, text)
-    return ReadmeSource(path=path, document=doc,
-                        problem="; ".join(p for p in (problem, doc.note) if p) or None)
+    problem = "; ".join(p for p in (*problems, doc.note) if p) or None
+    if problem is not None:
+        repo.note("partly-read", problem, path)
+    return ReadmeSource(path=path, document=doc, problem=problem)
+
+
+def _encoding_problem(path: str, data: bytes) -> str | None:
+    """Why the README's bytes are not clean text (not UTF-8 or UTF-16, or NUL bytes), or None."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if decode_text(data) != data.decode("utf-8-sig", errors="replace"):
+            return None  # UTF-16 without a byte-order mark, read as such
+        return f"{path} is not UTF-8 text: undecodable bytes (the first at byte {exc.start}) were replaced"
+    if "\x00" in text:
+        return f"{path} holds NUL bytes: it may be a binary file"
+    return None
 
 
 def detect_readme(repo: RepoView, readme_source: ReadmeSource | None) -> ReadmeFacts:

@@ -6,14 +6,19 @@ with MLflow's tables) are read with mlflow's own client, DVC metrics and params 
 (`wandb/*run-*/files/wandb-summary.json` and `config.yaml`) are parsed directly.
 
 MLflow never sees the repository. Its file store follows symlinks, writes `.trash` into the folder it
-opens and fails a whole run on one malformed metric file; its database store creates or migrates
-tables in the file it opens. So each MLflow store is copied into a temporary folder first, only
-through the RepoView (regular files it lists, bounded reads, no symlinks), within a file-count and
-byte cap; metric files mlflow could not parse are left out of the copy and recorded as problems;
-each run is read on its own (`get_run`), so a broken run is a problem, not a lost store. Nothing that
-loads a model, an artifact or a pickle is called, and artifact folders are not copied. `mlflow` is
-imported only when an MLflow store exists; `MLFLOW_ALLOW_FILE_STORE=true` is set only around the
-read. The temporary folder is always removed, and no temporary path reaches the result.
+opens and fails a whole run on one malformed metric file or one name it rejects; its database store
+creates or migrates tables in the file it opens. So each MLflow store is copied into a temporary
+folder first, only through the RepoView (regular files it lists, bounded reads, no symlinks), within
+a file-count and byte cap. Only what runs, params, metrics and tags are read from is copied: the
+experiments' and runs' `meta.yaml`, experiment tags and the runs' `metrics/`, `params/` and `tags/`
+files; artifacts, logged models, traces, datasets, inputs and outputs never leave the repository.
+Metric files mlflow could not parse and metric, param or tag files whose names mlflow rejects
+(markup, `..`) are left out of the copy and recorded as problems; each run is read on its own
+(`get_run`), so a broken run is a problem, not a lost store. A database is read from its copy only
+(the repository's file is never opened by sqlite). Nothing that loads a model, an artifact or a pickle
+is called. `mlflow` is imported only when an MLflow store exists; `MLFLOW_ALLOW_FILE_STORE=true` and
+`MLFLOW_DISABLE_TELEMETRY=true` are set only around the read (the import included). The temporary
+folder is always removed, and no temporary path reaches the result.
 """
 from __future__ import annotations
 
@@ -48,7 +53,11 @@ _MLFLOW_TABLES = frozenset({"experiments", "runs", "metrics", "params"})
 _RUN_ID = re.compile(r"^[a-zA-Z0-9][\w\-]{0,255}$")  # mlflow's own run-id rule
 _BASELINE = re.compile(r"baseline|dummy", re.IGNORECASE)
 _WANDB_SUMMARY = re.compile(r"(?:^|/)wandb/([^/]*run-[^/]+)/files/wandb-summary\.json$")
-_SKIPPED_IN_COPY = frozenset({"artifacts", ".trash", "models", "traces"})  # never needed to read runs
+_RESERVED = frozenset({"artifacts", ".trash", "models", "traces", "datasets", "tags"})  # never a run or experiment id
+_RUN_RECORDS = frozenset({"metrics", "params", "tags"})  # the folders of a run that get_run reads
+# Names mlflow's file store accepts for metrics, params and tags (its non-Windows rule); anything else
+# makes mlflow fail the whole run.
+_MLFLOW_NAME = re.compile(r"[/\w.\- :]+")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -341,24 +350,53 @@ def _copy_file(repo: RepoView, path: str, target: Path, col: _Collector, store: 
     return True
 
 
+def _mlflow_name_ok(name: str) -> bool:
+    """Whether mlflow's file store accepts `name` (a metric, param or tag file below its folder)."""
+    return (_MLFLOW_NAME.fullmatch(name) is not None and posixpath.normpath(name) == name
+            and not name.startswith(("..", "/")))
+
+
+def _store_record(rel: list[str]) -> tuple[str, str] | None:
+    """What a file store path (split, below the store) holds when reading runs needs it: ("meta", "")
+    for an experiment's or a run's meta.yaml, ("tags" | "params" | "metrics", name) for a record;
+    None for anything else (artifacts, logged models, traces, datasets, inputs, outputs, stray files)."""
+    if len(rel) < 2 or not rel[0] or rel[0] in _RESERVED:
+        return None
+    if rel[1:] == ["meta.yaml"]:
+        return "meta", ""
+    if rel[1] == "tags" and len(rel) >= 3:
+        return "tags", "/".join(rel[2:])
+    if rel[1] in _RESERVED or len(rel) < 3:
+        return None
+    if rel[2:] == ["meta.yaml"]:
+        return "meta", ""
+    if rel[2] in _RUN_RECORDS and len(rel) >= 4:
+        return rel[2], "/".join(rel[3:])
+    return None
+
+
 def _copy_mlruns(repo: RepoView, store: str, dest: Path, col: _Collector) -> list[tuple[str, str]]:
-    """Copy a file store's metadata into `dest`; return its (experiment id, run id) pairs."""
+    """Copy what a file store's runs are read from into `dest`; return its (experiment id, run id) pairs."""
     prefix = store + "/"
     runs: set[tuple[str, str]] = set()
     for f in repo.files:
         if not f.path.startswith(prefix):
             continue
         rel = f.path[len(prefix):].split("/")
-        if _SKIPPED_IN_COPY.intersection(rel[:-1]) or (len(rel) > 2 and rel[1] in _SKIPPED_IN_COPY):
+        record = _store_record(rel)
+        if record is None:
             continue
-        if len(rel) == 3 and rel[2] == "meta.yaml":
+        kind, name = record
+        if kind == "meta" and len(rel) == 3:
             if _RUN_ID.match(rel[1]) is None:
                 col.problem(f.path, f"run folder name {rel[1]!r} is not a valid run id; skipped")
                 continue
             runs.add((rel[0], rel[1]))
-        is_metric = len(rel) >= 4 and rel[2] == "metrics"
+        if kind != "meta" and not _mlflow_name_ok(name):
+            col.problem(f.path, f"{kind[:-1]} name {name!r} is not one mlflow accepts; left out")
+            continue
         if not _copy_file(repo, f.path, dest.joinpath(*rel), col, store,
-                          accept=_metric_file_ok if is_metric else None,
+                          accept=_metric_file_ok if kind == "metrics" else None,
                           refusal="malformed metric file (expected `timestamp value [step]` lines); left out"):
             break
     for experiment_id, run_id in runs:  # mlflow requires these folders to accept a run folder
@@ -414,18 +452,25 @@ def _copy_databases(repo: RepoView, dest: Path, col: _Collector) -> list[tuple[s
 
 # ----- MLflow: reading the copies ----------------------------------------------------------------
 
+# Set around every use of mlflow, its first import included: the file store stays readable, and
+# mlflow's usage telemetry stays off (enabled, `import mlflow` writes an installation id under
+# ~/.config/mlflow and a usage event would make it call its telemetry servers).
+_MLFLOW_ENVIRONMENT = {"MLFLOW_ALLOW_FILE_STORE": "true", "MLFLOW_DISABLE_TELEMETRY": "true"}
+
+
 @contextlib.contextmanager
-def _file_store_allowed() -> Iterator[None]:
-    """Set MLFLOW_ALLOW_FILE_STORE=true for the duration of a read, then restore the environment."""
-    before = os.environ.get("MLFLOW_ALLOW_FILE_STORE")
-    os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
+def _mlflow_environment() -> Iterator[None]:
+    """Set `_MLFLOW_ENVIRONMENT` for the duration of a read, then restore the environment."""
+    before = {name: os.environ.get(name) for name in _MLFLOW_ENVIRONMENT}
+    os.environ.update(_MLFLOW_ENVIRONMENT)
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop("MLFLOW_ALLOW_FILE_STORE", None)
-        else:
-            os.environ["MLFLOW_ALLOW_FILE_STORE"] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _clean(exc: BaseException, temp: Path, store: str) -> str:
@@ -475,10 +520,9 @@ def _read_file_store(store: str, copy: Path, run_ids: list[tuple[str, str]], tem
     from mlflow.tracking import MlflowClient
 
     try:
-        with _file_store_allowed():
-            client = MlflowClient(tracking_uri=copy.as_uri())
-            _read_runs(client, store, list(run_ids), temp, col,
-                       lambda exp, run: Evidence(path=f"{store}/{exp}/{run}/meta.yaml"))
+        client = MlflowClient(tracking_uri=copy.as_uri())
+        _read_runs(client, store, list(run_ids), temp, col,
+                   lambda exp, run: Evidence(path=f"{store}/{exp}/{run}/meta.yaml"))
     except Exception as exc:  # noqa: BLE001 - the store as a whole could not be opened
         col.problem(store, _clean(exc, temp, store))
 
@@ -550,7 +594,7 @@ def _read_mlflow(repo: RepoView, col: _Collector) -> None:
             copies.append((store, copy, run_ids))
         if not copies and not databases:
             return
-        with _quiet_libraries():
+        with _quiet_libraries(), _mlflow_environment():
             for store, copy, run_ids in copies:
                 _read_file_store(store, copy, run_ids, temp, col)
             for store, copy in databases:

@@ -38,6 +38,7 @@ from .common import excerpt
 from .metric_mentions import METRIC_PATTERN, canonical_name
 from .pycode import (
     CodeUnit,
+    all_nodes,
     by_path,
     code_units,
     dotted_name,
@@ -343,7 +344,7 @@ class _CodeScan:
 
     def run(self) -> None:
         try:
-            for node in ast.walk(self.unit.tree):
+            for node in all_nodes(self.unit.tree):
                 if isinstance(node, ast.Call):
                     self.call(node)
                 elif isinstance(node, ast.Dict):

@@ -54,13 +54,14 @@ NAME_KINDS: dict[str, str] = {
 }
 # Names ending like this -> task kind (estimators, torchmetrics task classes, transformers heads).
 NAME_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^[A-Z]\w*Classifier(?:CV)?$|^(?:Binary|Multiclass|Multilabel)[A-Z]\w*$|For\w*Classification$"),
+    (re.compile(r"^[A-Z]\w*Classifier(?:CV)?$|^(?:Binary|Multiclass|Multilabel)[A-Z]\w*$"
+                r"|(?<!\w)(?>\w*?For)\w*Classification$"),  # the first "For" of the last word: linear
      "classification"),
     (re.compile(r"^[A-Z]\w*Regressor(?:CV)?$"), "regression"),
     (re.compile(r"^[A-Z]\w*Ranker$"), "ranking"),
     (re.compile(r"(?:ForCausalLM|LMHeadModel|ForConditionalGeneration|ForSeq2SeqLM|DiffusionPipeline)$"), "generation"),
     (re.compile(r"ForObjectDetection$"), "detection"),
-    (re.compile(r"For\w*Segmentation$"), "segmentation"),
+    (re.compile(r"(?<!\w)(?>\w*?For)\w*Segmentation$"), "segmentation"),
 )
 # keras.datasets.<name>.load_data()
 KERAS_DATASETS = {"mnist": "classification", "fashion_mnist": "classification", "cifar10": "classification",

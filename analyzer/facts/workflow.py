@@ -38,6 +38,7 @@ from .common import excerpt
 from .files import detect_docker
 from .pycode import (
     CodeUnit,
+    all_nodes,
     by_path,
     code_units,
     dotted_name,
@@ -54,7 +55,7 @@ MAX_TEXT_BYTES = 512 * 1024
 
 _CONDA = re.compile(r"(?:environment|conda)[\w.-]*\.ya?ml", re.IGNORECASE)
 _NIX = frozenset({"flake.nix", "shell.nix"})
-_JUST_RECIPE = re.compile(r"^@?([A-Za-z0-9][\w-]*)[^:=\n]*:(?![=])")
+_JUST_RECIPE = re.compile(r"^@?([A-Za-z0-9][\w-]*+)[^:=\n]*+:(?![=])")
 _RUN_WORDS = frozenset({"train", "training", "reproduce", "repro", "pipeline", "run", "evaluate", "eval",
                         "experiment", "experiments"})
 _NOT_RUN_WORDS = frozenset({"test", "tests", "lint", "format", "docs", "clean", "install", "setup", "check",
@@ -315,7 +316,7 @@ def _strings(units: list[CodeUnit]) -> set[str]:
     """String constants of the code, split into path pieces: whole strings, segments, stems."""
     tokens: set[str] = set()
     for unit in units:
-        for node in ast.walk(unit.tree):
+        for node in all_nodes(unit.tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 300:
                 _add_path_tokens(tokens, node.value)
     return tokens
@@ -338,7 +339,7 @@ def _reads_config(units: list[CodeUnit]) -> bool:
     for group in by_path(units).values():
         aliases = import_aliases([u.tree for u in group])
         for unit in group:
-            for node in ast.walk(unit.tree):
+            for node in all_nodes(unit.tree):
                 if isinstance(node, (ast.Call, ast.Attribute)):
                     target = node.func if isinstance(node, ast.Call) else node
                     name = qualified_name(target, aliases) or ""
@@ -384,7 +385,7 @@ def _imported_modules(units: list[CodeUnit]) -> set[str]:
     """Last parts of every imported module name (`from .config import X` gives `config`)."""
     names: set[str] = set()
     for unit in units:
-        for node in ast.walk(unit.tree):
+        for node in all_nodes(unit.tree):
             if isinstance(node, ast.Import):
                 names.update(a.name.rsplit(".", 1)[-1] for a in node.names)
             elif isinstance(node, ast.ImportFrom):
@@ -430,7 +431,7 @@ def _hardcoded(units: list[CodeUnit]) -> list[Evidence]:
     for unit in units:
         if is_test_path(unit.path):
             continue
-        for node in ast.walk(unit.tree):
+        for node in all_nodes(unit.tree):
             if isinstance(node, ast.Call):
                 for keyword in node.keywords:
                     if keyword.arg in _HYPER_KEYWORDS and _numeric(keyword.value):
@@ -521,7 +522,7 @@ def _code_data_access(units: list[CodeUnit]) -> list[Evidence]:
         aliases = import_aliases([u.tree for u in group])
         constants = _module_strings(group)
         for unit in group:
-            for node in ast.walk(unit.tree):
+            for node in all_nodes(unit.tree):
                 if ((isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _downloads_data(node, unit.path))
                         or (isinstance(node, ast.Call) and _fetches_data(node, aliases, unit.path, constants))):
                     found.append(unit.evidence(node.lineno))

@@ -14,7 +14,7 @@ from .facts import StoryFacts
 MAX_QUOTE = 220             # characters of a quoted README sentence
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[*_A-Z0-9])")
-_DANGLING = re.compile(r"\s*[(\[]\s*[)\]]")  # "( )" left where inline code was blanked
+_DANGLING = re.compile(r"(?<!\s)\s*[(\[]\s*+[)\]]")  # "( )" left where inline code was blanked
 
 
 @dataclass(frozen=True)

@@ -216,7 +216,7 @@ _NOT_MODELS_HEADER = re.compile(r"^\W*(?:class(?:es)?|labels?|categor(?:y|ies)|c
                                 r"languages?|tasks?|subsets?)\W*$", re.IGNORECASE)
 _SUMMARY_LABEL = re.compile(r"^\W*(?:(?:macro|micro|weighted|samples)[ _-]?avg|avg ?/ ?total|accuracy|support|"
                             r"mean|average|total)\W*$", re.IGNORECASE)
-_GENERIC_COLUMN = re.compile(r"^\W*(?:value|values|score|scores|result|results|metric|metrics|measure|number|"
+_GENERIC_COLUMN = re.compile(r"^\W*+(?:value|values|score|scores|result|results|metric|metrics|measure|number|"
                              r"#|model performance|performance)?\W*$", re.IGNORECASE)
 
 

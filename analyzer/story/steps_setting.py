@@ -120,8 +120,11 @@ _SIZE = re.compile(rf"{_COUNT}\s+(?:[\w-]+\s+){{0,2}}?(?:{_UNITS})\b|"
                    rf"\s+(?:[\w-]+\s+){{0,2}}?(?!(?:{_NOT_ROWS})\b)[a-z][a-z-]{{3,}}s\b", re.IGNORECASE)
 _SPLIT_RATIO = re.compile(r"\b\d{1,2}\s?/\s?\d{1,2}(?:\s?/\s?\d{1,2})?\b|\b\d{1,2}\s?%", re.IGNORECASE)
 _SPLIT_WORDS = re.compile(r"\bsplit|held[- ]out|hold-?out|\btest set|\bfolds?\b|cross[- ]validat", re.IGNORECASE)
+# a line with a ratio and a split word, tried at line starts only (from every position it is quadratic)
+_SPLIT_SENTENCE = re.compile(rf"^(?=.*(?:{_SPLIT_RATIO.pattern}))(?=.*(?:{_SPLIT_WORDS.pattern}))",
+                             re.IGNORECASE | re.MULTILINE)
 _TEST_SIZE = re.compile(r"\btest_size\s*=\s*(0?\.\d+|\d+)")
-_PERCENT = re.compile(r"\d+(?:\.\d+)?\s?%")
+_PERCENT = re.compile(r"(?<!\d)\d+(?:\.\d+)?\s?%")
 
 
 def data_step(story: StoryFacts, readme: ReadmeText) -> Draft:
@@ -233,8 +236,7 @@ def data_split(story: StoryFacts, readme: ReadmeText) -> tuple[str, Evidence] | 
               if s.kind == "readme" and s.evidence.path == readme.path]
     ratio = next((s for s in stated if s is not None and _SPLIT_RATIO.search(s.text)), None)
     if ratio is None:
-        ratio = readme.find(re.compile(rf"(?=.*(?:{_SPLIT_RATIO.pattern}))(?=.*(?:{_SPLIT_WORDS.pattern}))",
-                                       re.IGNORECASE))
+        ratio = readme.find(_SPLIT_SENTENCE)
     if ratio is not None:
         return f"Split: {quote(ratio)} ({readme.path}:{ratio.line}).", readme.evidence(ratio)
     for signal in evaluation.validation if evaluation else ():

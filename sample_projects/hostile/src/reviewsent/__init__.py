@@ -1,0 +1,1 @@
+"""Review sentiment: a TF-IDF baseline and classifier for product reviews."""
