@@ -81,7 +81,7 @@ def _history(git: SafeGit):
 def _sources(repo: RepoView) -> Sources:
     """Every Python module and notebook, read and parsed now: one step, with its own time budget."""
     sources = Sources(repo)
-    sources.python_modules, sources.notebooks  # noqa: B018 - computing the cached properties is the point
+    sources.python_modules, sources.notebooks  # computing the cached properties is the point
     return sources
 
 
@@ -151,7 +151,7 @@ def _compute_quietly(inputs: Inputs, name: str) -> None:
     """Compute an input so that the watcher reports it; its absence or failure is reported the same way."""
     try:
         inputs.get(name)
-    except Exception:  # noqa: S110 - the watcher has already sent the failure to the parent
+    except Exception:  # the watcher has already sent the failure to the parent
         pass
 
 

@@ -203,7 +203,7 @@ class _ChildRun:
         self.crash: str | None = None
         self.status: int | None = None
 
-    def wait(self, values: dict[str, Any]) -> tuple[str | None, str, bool] | None:  # noqa: C901 - one loop, one place
+    def wait(self, values: dict[str, Any]) -> tuple[str | None, str, bool] | None:
         """Collect messages into `values` until the child ends: None when the job finished, else why not."""
         try:
             while True:
@@ -236,7 +236,7 @@ class _ChildRun:
                 break
             payload = bytes(self.buffer[_HEADER.size:_HEADER.size + size])
             del self.buffer[:_HEADER.size + size]
-            messages.append(pickle.loads(payload))  # noqa: S301 - our own child's messages, over our own pipe
+            messages.append(pickle.loads(payload))  # our own child's messages, over our own pipe
         return messages
 
     def _take(self, message: tuple[Any, ...], values: dict[str, Any]) -> None:
