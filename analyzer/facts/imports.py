@@ -135,6 +135,10 @@ def _guards_availability(test: ast.expr) -> bool:
     return any(_AVAILABILITY.search(name) for name in names if name not in _HARDWARE_CHECKS)
 
 
+# The fields of a node that hold statements, in the order `ast.iter_child_nodes` visits them.
+_STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
 def _imports(node: ast.AST, optional: bool = False) -> Iterator[_Import]:
     """Absolute imports under `node`, each marked optional when a guard around it makes it so."""
     if isinstance(node, ast.Import):
@@ -160,8 +164,11 @@ def _imports(node: ast.AST, optional: bool = False) -> Iterator[_Import]:
         for child in [*node.body, *node.orelse]:
             yield from _imports(child, True)
         return
-    for child in ast.iter_child_nodes(node):
-        yield from _imports(child, optional)
+    for field in _STATEMENT_LISTS:  # imports are statements: expressions never hold one, so skip them
+        children = getattr(node, field, None)
+        if isinstance(children, list):
+            for child in children:
+                yield from _imports(child, optional)
 
 
 def _unit_imports(unit: CodeUnit) -> Iterator[_Import]:
