@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .cache import Fingerprint, ReportCache, inside
+from .cache import Fingerprint, ReportCache
 from .check import Check
 from .detect import NOTES, SHARED_INPUTS, DetectJob, Meta, ScanRequest
 from .facts import assemble_facts
@@ -26,8 +24,7 @@ def full_scan(request: ScanRequest, *, budget: Budget, cache: ReportCache | None
     say = progress
     root = request.root
     registry = request.registry
-    scratch = not inside(Path(tempfile.gettempdir()), root)
-    supervised = supervise(DetectJob(request), budget=budget, progress=say, describe=_describe_step, scratch=scratch)
+    supervised = supervise(DetectJob(request), budget=budget, progress=say, describe=_describe_step, keep_out=root)
     meta = supervised.values.get("meta")
     if not isinstance(meta, Meta):
         raise ScanError(meta.reason if isinstance(meta, Failed) else _first_stop(supervised),

@@ -183,12 +183,3 @@ def code_digest(modules: Iterable[str] = ()) -> str:
             continue
         stamps.append([str(path), info.st_size, info.st_mtime_ns])
     return digest_of(stamps)
-
-
-def inside(path: Path, root: Path) -> bool:
-    """Whether `path` (resolved) is `root` or below it: a cache there would write into the repository."""
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True

@@ -480,7 +480,8 @@ def _shadow_config(oids: list[bytes]) -> bytes:
     return b"[core]\n\trepositoryformatversion = 0\n\tbare = true\n"
 
 
-def _is_inside(path: str, folder: str) -> bool:
+def is_inside(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
+    """Whether `path` is `folder` or below it, symlinks resolved (writing there would write into `folder`)."""
     real_path, real_folder = os.path.realpath(path), os.path.realpath(folder)
     return os.path.commonpath([real_path, real_folder]) == real_folder
 
@@ -493,7 +494,7 @@ def _write_new(path: bytes, data: bytes) -> None:
 
 def _build_shadow(root: str, git_dir: str, refs: _Refs) -> str:
     """A fresh bare repository in a temporary folder, borrowing the candidate's objects in place."""
-    if _is_inside(tempfile.gettempdir(), root):
+    if is_inside(tempfile.gettempdir(), root):
         raise GitUnavailable("the temporary folder lies inside the scanned repository (set TMPDIR)")
     shadow = tempfile.mkdtemp(prefix="portcheck-git-")
     try:

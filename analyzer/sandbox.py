@@ -35,7 +35,10 @@ import time
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from .gitsafe import is_inside
 
 GIB = 1024 ** 3
 _HEADER = struct.Struct("!Q")
@@ -123,18 +126,19 @@ def describe_exception(exc: BaseException) -> str:
 
 
 def supervise(job: Job, *, budget: Budget, progress: Progress | None = None,
-              describe: Describe = lambda key: key, scratch: bool = True) -> Supervised:
+              describe: Describe = lambda key: key, keep_out: Path | None = None) -> Supervised:
     """Run `job` to the end in sandboxed children, restarting after each stopped step.
 
-    With `scratch`, the children's temporary files (`tempfile`, TMPDIR) go into one folder this
-    process removes at the end, so nothing a killed child was writing is left behind. Pass False when
-    the temporary folder lies inside something that must not be written to.
+    The children's temporary files (`tempfile`, TMPDIR) go into one folder this process removes at
+    the end, so nothing a killed child was writing is left behind; unless the temporary folder lies
+    inside `keep_out` (the scanned repository), where nothing may be written at all.
     """
     result = Supervised()
     if not budget.isolate or not hasattr(os, "fork"):
         _run_inline(job, result, progress)
         return result
-    folder = tempfile.mkdtemp(prefix="portcheck-scan-") if scratch else None
+    writable = keep_out is None or not is_inside(tempfile.gettempdir(), keep_out)
+    folder = tempfile.mkdtemp(prefix="portcheck-scan-") if writable else None
     try:
         _supervise(job, budget, progress, describe, folder, result)
     finally:

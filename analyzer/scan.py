@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from .cache import Hit, ReportCache, inside
+from .cache import Hit, ReportCache
+from .gitsafe import is_inside
 from .model import Report, ScanNote
 from .probe import ProbeJob, options_digest
 from .registry import Registry, load_registry
@@ -50,7 +50,7 @@ def scan(
     root = root.resolve()
     budget = budget or Budget()
     cache_notes: list[ScanNote] = []
-    if cache is not None and inside(cache.directory, root):
+    if cache is not None and is_inside(cache.directory, root):
         cache_notes.append(ScanNote(kind="cache", message=(
             f"the report cache folder {cache.directory} is inside the repository; no cache was used, "
             "so that nothing is written into the repository")))
@@ -76,8 +76,7 @@ def _cached_report(probe: ProbeJob, budget: Budget, say: Progress) -> Report | N
     """The cached report of an unchanged repository, named for this root; None on any miss."""
     from portcheck.reports.json_report import ReportFormatError, report_from_document
 
-    scratch = not inside(Path(tempfile.gettempdir()), probe.root)
-    found = supervise(probe, budget=budget, progress=say, scratch=scratch).values.get("probe")
+    found = supervise(probe, budget=budget, progress=say, keep_out=probe.root).values.get("probe")
     if not isinstance(found, Hit):
         return None
     try:

@@ -19,11 +19,6 @@ def cap(evidence: Iterable[Evidence], limit: int = MAX_EVIDENCE) -> tuple[Eviden
     return tuple(out)
 
 
-def plural(n: int, word: str, plural_form: str | None = None) -> str:
-    """'1 notebook', '3 notebooks'."""
-    return f"{n} {word if n == 1 else (plural_form or word + 's')}"
-
-
 def names(paths: Iterable[str], limit: int = 3) -> str:
     """'a, b, c and 2 more'."""
     items = list(paths)

@@ -11,8 +11,9 @@ from portcheck.analyzer.facts.code_layout import CodeLayout, NotebookDefinition,
 from portcheck.analyzer.facts.complexity import BlockMetric, CodeMetrics
 from portcheck.analyzer.facts.linting import LintingFacts, LintTool
 from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
+from portcheck.analyzer.wording import plural
 
-from ._util import cap, names, plural
+from ._util import cap, names
 
 QUALITY = Area.QUALITY
 

@@ -23,8 +23,9 @@ from portcheck.analyzer.facts.history import (
 )
 from portcheck.analyzer.facts.readme import ReadmeSource
 from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
+from portcheck.analyzer.wording import plural
 
-from ._util import cap, plural
+from ._util import cap
 
 QUALITY = Area.QUALITY
 

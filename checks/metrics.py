@@ -7,8 +7,9 @@ from portcheck.analyzer.facts.readme import ReadmeFacts
 from portcheck.analyzer.facts.runstore import RunStoreFacts
 from portcheck.analyzer.facts.task import TaskFacts, canonical_metric
 from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
+from portcheck.analyzer.wording import plural
 
-from ._util import cap, plural, without_training_code
+from ._util import cap, without_training_code
 
 METRICS = Area.METRICS
 

@@ -6,8 +6,9 @@ from portcheck.analyzer.check import check
 from portcheck.analyzer.facts.ml_smells import MlSmell, MlSmellFacts
 from portcheck.analyzer.facts.task import TaskFacts
 from portcheck.analyzer.model import Area, Outcome, Severity
+from portcheck.analyzer.wording import plural
 
-from ._util import cap, names, plural
+from ._util import cap, names
 
 QUALITY = Area.QUALITY
 LIBRARIES = "scikit-learn, imbalanced-learn, XGBoost, LightGBM or CatBoost"

@@ -26,8 +26,9 @@ from portcheck.analyzer.facts.notebooks import (
     human_size,
 )
 from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
+from portcheck.analyzer.wording import plural
 
-from ._util import cap, names, plural
+from ._util import cap, names
 
 QUALITY = Area.QUALITY
 PER_NOTEBOOK = 3          # evidence items taken from each notebook before the overall cap

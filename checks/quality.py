@@ -18,8 +18,9 @@ from portcheck.analyzer.facts.runstore import RunStoreFacts
 from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
 from portcheck.analyzer.repo import RepoView
 from portcheck.analyzer.sources import PythonModule, Sources
+from portcheck.analyzer.wording import plural
 
-from ._util import cap, names, plural
+from ._util import cap, names
 
 QUALITY = Area.QUALITY
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from portcheck.analyzer.check import check
 from portcheck.analyzer.facts.readme import ReadmeFacts
 from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
+from portcheck.analyzer.wording import plural
 
-from ._util import cap, plural
+from ._util import cap
 
 README = Area.README
 NEEDS_README = ("RD101",)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from portcheck.analyzer.check import check
 from portcheck.analyzer.facts.artifacts import Artifacts, HistoryBlobs, IgnoreCoverage, mib
 from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
+from portcheck.analyzer.wording import plural
 
-from ._util import cap, names, plural
+from ._util import cap, names
 
 QUALITY = Area.QUALITY
 _MAX_NAMED_PATHS = 3

@@ -14,8 +14,9 @@ from portcheck.analyzer.facts.testing import TestFacts
 from portcheck.analyzer.facts.tracking import TrackingFacts
 from portcheck.analyzer.facts.workflow import WorkflowFacts
 from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
+from portcheck.analyzer.wording import plural
 
-from ._util import cap, plural, without_training_code
+from ._util import cap, without_training_code
 
 REPRO = Area.REPRODUCIBILITY
 MAX_NAME = 40  # a package name longer than this is cut in messages (a hostile file can declare any name)

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..analyzer.model import Report
+from ..analyzer.wording import plural
 from .charts import area_chart, comparison_chart
 from .presentation import (
     STATUS_LABELS,
@@ -25,7 +26,6 @@ from .presentation import (
     counts,
     fact_rows,
     other_talking_points,
-    plural,
     points_text,
     question_title,
     readiness,

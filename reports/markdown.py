@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..analyzer.model import CheckResult, Evidence, Report
+from ..analyzer.wording import plural
 from .presentation import (
     STATUS_LABELS,
     AreaSection,
@@ -20,7 +21,6 @@ from .presentation import (
     counts,
     one_line,
     other_talking_points,
-    plural,
     points_text,
     question_title,
     readiness,

@@ -180,11 +180,6 @@ def fact_value_text(value: Any) -> str:
     return str(value)
 
 
-def plural(n: int, noun: str) -> str:
-    """`1 finding`, `2 findings`: a count with its noun."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def one_line(text: str, limit: int | None = None) -> str:
     """Text on one line with control characters removed, optionally cut to `limit` characters."""
     flat = " ".join(_CONTROL_CHARS.sub(" ", text).split())

@@ -6,11 +6,11 @@ send escape sequences to the user's terminal; colour is added only when asked fo
 from __future__ import annotations
 
 from ..analyzer.model import CheckResult, Report
+from ..analyzer.wording import plural
 from .presentation import (
     area_rows,
     counts,
     one_line,
-    plural,
     points_text,
     readiness,
     repo_name,

@@ -66,7 +66,7 @@ from .ml_flow import (
     library_origin,
     source_text,
 )
-from .pycode import CodeUnit, all_nodes, by_path, code_units, dotted_name, import_aliases
+from .pycode import CodeUnit, by_path, code_units, dotted_name, import_aliases, star_imports
 from .task import TaskFacts
 from .testing import is_test_path
 
@@ -149,8 +149,7 @@ def detect_ml_smells(sources: Sources, task: TaskFacts) -> MlSmellFacts:
 def _walk(group: list[CodeUnit]) -> FileFlow | None:
     trees = [u.tree for u in group]
     aliases = import_aliases(trees)
-    stars = [n.module for t in trees for n in all_nodes(t)
-             if isinstance(n, ast.ImportFrom) and n.module and n.level == 0 and any(a.name == "*" for a in n.names)]
+    stars = star_imports(trees)
     if not any(library_origin(origin) for origin in [*aliases.values(), *stars]):
         return None
     try:

@@ -45,7 +45,7 @@ from ..sources import Sources
 from . import ml_vocabulary as vocab
 from .common import bounded, excerpt
 from .files import is_docker_file
-from .pycode import CodeUnit, all_nodes, by_path, code_units, dotted_name, import_aliases, qualified_name
+from .pycode import CodeUnit, all_nodes, by_path, code_units, dotted_name, import_aliases, qualified_name, star_imports
 from .testing import is_test_path
 
 # Model families, simplest first.
@@ -245,9 +245,7 @@ class _FileWalk:
         self.group = group
         trees = [u.tree for u in group]
         self.aliases = import_aliases(trees)
-        self.stars = [n.module for t in trees for n in all_nodes(t)
-                      if isinstance(n, ast.ImportFrom) and n.level == 0 and n.module
-                      and any(a.name == "*" for a in n.names)]
+        self.stars = star_imports(trees)
         self.found = _Found()
 
     def run(self) -> _Found:

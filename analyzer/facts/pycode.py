@@ -105,6 +105,12 @@ def all_nodes(tree: ast.AST) -> tuple[ast.AST, ...]:
     return nodes
 
 
+def star_imports(trees: list[ast.Module]) -> list[str]:
+    """The modules of every absolute `from X import *` in the trees (any depth), in order."""
+    return [n.module for t in trees for n in all_nodes(t)
+            if isinstance(n, ast.ImportFrom) and n.level == 0 and n.module and any(a.name == "*" for a in n.names)]
+
+
 # Each tree's imports, found once: many detectors resolve names against the same modules and cells.
 _ALIASES: weakref.WeakKeyDictionary[ast.Module, dict[str, str]] = weakref.WeakKeyDictionary()
 

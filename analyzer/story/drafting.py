@@ -27,11 +27,6 @@ LEAKAGE_SMELLS = ("fit_before_split", "test_set_fit", "test_set_selection")
 TABULAR_IMPUTATION = ("median", "mean", "most_frequent", "constant", "knn", "iterative")
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """'1 run', '3 runs'."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
 def difference(before: str, after: str) -> str | None:
     """`after - before` to the precision the values are written with: "+0.106", or "+7.2 points" between
     percentages; None when either is not a number or only one is a percentage."""

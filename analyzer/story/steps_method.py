@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from ..facts.modelling import SIMPLE_FAMILIES, ModelUse
 from ..facts.runstore import TrackedRun
 from ..model import Evidence
+from ..wording import plural
 from .drafting import (
     FAMILY_NAMES,
     LEAKAGE_SMELLS,
@@ -17,7 +18,6 @@ from .drafting import (
     into,
     models_of,
     not_shown,
-    plural,
     readme_spot,
     row_evidence,
     row_label,

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ..facts.modelling import SIMPLE_FAMILIES, ModelUse
 from ..model import Evidence, ResultRow, ResultsAtAGlance
+from ..wording import plural
 from .drafting import (
     FAMILY_NAMES,
     LEAKAGE_SMELLS,
@@ -19,7 +20,6 @@ from .drafting import (
     is_unnamed,
     models_of,
     not_shown,
-    plural,
     readme_spot,
     row_evidence,
     row_label,
