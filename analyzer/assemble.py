@@ -8,7 +8,7 @@ from typing import Any
 from . import __version__
 from .cache import Fingerprint, ReportCache
 from .check import Check
-from .detect import NOTES, SHARED_INPUTS, DetectJob, Meta, ScanRequest
+from .detect import NOTES, SHARED_INPUTS, DetectJob, Meta, ScanRequest, describe_step
 from .facts import assemble_facts
 from .inputs import InputAbsent, Inputs
 from .model import CheckResult, Outcome, Report, ScanNote, Scores, Status
@@ -24,7 +24,7 @@ def full_scan(request: ScanRequest, *, budget: Budget, cache: ReportCache | None
     say = progress
     root = request.root
     registry = request.registry
-    supervised = supervise(DetectJob(request), budget=budget, progress=say, describe=_describe_step, keep_out=root)
+    supervised = supervise(DetectJob(request), budget=budget, progress=say, describe=describe_step, keep_out=root)
     meta = supervised.values.get("meta")
     if not isinstance(meta, Meta):
         raise ScanError(meta.reason if isinstance(meta, Failed) else _first_stop(supervised),
@@ -40,7 +40,9 @@ def full_scan(request: ScanRequest, *, budget: Budget, cache: ReportCache | None
     say("writing talking points")
     story = build_story(inputs, results, notes)
     areas, overall = score([(r.area, r.weight, r.status) for r in results])
-    notes.extend(n for key, batch in supervised.values.items() if key.startswith(NOTES) for n in batch)
+    # the repository view's notes, in a fixed order: with --jobs they arrive as the workers finish
+    notes.extend(sorted((n for key, batch in supervised.values.items() if key.startswith(NOTES) for n in batch),
+                        key=lambda n: (n.path or "", n.kind, n.message)))
     report = Report(
         tool_version=__version__,
         repo_root=str(root),
@@ -73,14 +75,6 @@ def _store(cache: ReportCache, supervised: Supervised, report: Report) -> Report
         return report
     return dataclasses.replace(report, scan_notes=(*report.scan_notes, ScanNote(kind="cache", message=problem)))
 
-
-def _describe_step(key: str) -> str:
-    kind, _, name = key.partition(":")
-    if kind == "check":
-        return f"check {name}"
-    if kind == "fact":
-        return f"reading {name}" if name in ("sources", "history", "repo") else f"the {name} detector"
-    return {"meta": "listing the repository", "": "the start of the scan"}.get(key, key)
 
 
 def _first_stop(supervised: Supervised) -> str:

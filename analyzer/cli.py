@@ -23,7 +23,7 @@ except ImportError:  # older typer uses click itself
     from click import exceptions as click_errors  # type: ignore[no-redef]
 
 from . import __version__
-from .sandbox import ScanError
+from .sandbox import ScanError, available_cpus
 
 app = typer.Typer(
     name="portcheck",
@@ -121,8 +121,12 @@ def scan(
     no_cache: Annotated[bool, typer.Option("--no-cache", help=(
         "Neither use nor store cached reports: always a full scan."))] = False,
     memory_limit: Annotated[int, typer.Option("--memory-limit", metavar="MIB", min=256, help=(
-        "Address-space limit, in MiB, of the process that reads and parses the repository; a detector "
-        "that needs more fails on its own and the scan goes on."))] = 6144,
+        "Address-space limit, in MiB, of the process that reads and parses the repository (and of each "
+        "worker process); a detector that needs more fails on its own and the scan goes on."))] = 6144,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", min=1, help=(
+        "Worker processes for the detectors, after every file is parsed once (default: one per CPU this "
+        "process may use). The report is the same for any N; --jobs 1 uses no workers."),
+        show_default=False)] = None,
 ) -> None:
     """Scan a repository and write its readiness report.
 
@@ -152,7 +156,8 @@ def scan(
                           budget=Budget(total_seconds=time_budget, step_seconds=step_budget,
                                         memory_bytes=memory_limit * 1024 * 1024,
                                         isolate=os.environ.get(SANDBOX_SWITCH, "on") != "off"),
-                          cache=None if no_cache else ReportCache((cache_dir or default_cache_dir()).expanduser()))
+                          cache=None if no_cache else ReportCache((cache_dir or default_cache_dir()).expanduser()),
+                          jobs=jobs or available_cpus())
     text = _render(report, format)
     if destination == "-":
         sys.stdout.write(text)

@@ -25,9 +25,12 @@ from typing import Any
 from .config import Config, read_repo_config, select_checks, with_cli
 from .engine import run_checks
 from .facts import FACT_PROVIDERS
+from .facts.pycode import code_units
+from .gcpolicy import rare_collections
 from .gitsafe import SafeGit
 from .inputs import InputAbsent, Inputs
 from .model import ScanNote
+from .pool import compute_in_parallel
 from .probe import RecordingRepoView, fingerprint, open_history
 from .registry import Registry
 from .repo import Limits, RepoView
@@ -66,6 +69,7 @@ class ScanRequest:
     ignore: Sequence[str] = ()
     fail_under: int | None = None
     fail_under_area: Mapping[str, int] | None = None
+    jobs: int = 1              # worker processes for the detectors (`pool.py`); 1 computes them in the child itself
     record_reads: bool = False  # send a `Fingerprint` and the digest of every read (for the report cache)
     options: str = ""          # the digest of every option and of the code that shapes the report (`probe.options_digest`)
 
@@ -79,9 +83,10 @@ def _history(git: SafeGit):
 
 
 def _sources(repo: RepoView) -> Sources:
-    """Every Python module and notebook, read and parsed now: one step, with its own time budget."""
+    """Every Python module, notebook and notebook code cell, read and parsed now: one step, with its own
+    time budget, done before detectors are handed to workers so that none of them parses anything again."""
     sources = Sources(repo)
-    sources.python_modules, sources.notebooks  # computing the cached properties is the point
+    code_units(sources)  # parses the modules and notebooks, then each notebook's code cells
     return sources
 
 
@@ -89,6 +94,15 @@ CORE_PROVIDERS = {
     "sources": _sources,
     "history": _history,
 }
+
+def describe_step(key: str) -> str:
+    """How a step is named in a stop's reason: "check RD101", "the readme detector", "reading sources"."""
+    kind, _, name = key.partition(":")
+    if kind == "check":
+        return f"check {name}"
+    if kind == "fact":
+        return f"reading {name}" if name in ("sources", "history", "repo") else f"the {name} detector"
+    return {"meta": "listing the repository", "": "the start of the scan"}.get(key, key)
 
 
 class DetectJob:
@@ -100,6 +114,10 @@ class DetectJob:
     def __call__(self, channel: Channel, known: Mapping[str, Any]) -> None:
         if isinstance(known.get("meta"), Failed):
             return  # the repository could not even be listed: nothing further can be done
+        with rare_collections():
+            self._detect(channel, known)
+
+    def _detect(self, channel: Channel, known: Mapping[str, Any]) -> None:
         req = self.request
         watcher = _StepReporter(channel, generation=len(known))
         channel.started("meta")
@@ -133,6 +151,10 @@ class DetectJob:
             for key, value in known.items():
                 if key.startswith("fact:") and not isinstance(value, Kept):
                     inputs.seed(key[len("fact:"):], value)
+            if req.jobs > 1:
+                _compute_quietly(inputs, "sources")
+                compute_in_parallel(inputs, {**CORE_PROVIDERS, **FACT_PROVIDERS}, SHARED_INPUTS, req.jobs,
+                                    watcher.prefixed("fact:"), repo, channel.progress)
             checks = {k[len("check:"):]: v for k, v in known.items() if k.startswith("check:")}
             run_checks(selection.run, inputs, progress=channel.progress, available=req.registry.checks,
                        known=checks, watcher=watcher)
@@ -171,12 +193,18 @@ class _StepReporter:
     def prefixed(self, prefix: str) -> _StepReporter:
         return _StepReporter(self.channel, self.generation, prefix, self._notes, self._sent)
 
-    def started(self, key: str) -> None:
-        self.channel.started(self.prefix + key)
+    def started(self, key: str, lane: int = 0) -> None:
+        self.channel.started(self.prefix + key, lane)
 
-    def finished(self, key: str, value: Any) -> None:
+    def describe(self, key: str) -> str:
+        return describe_step(self.prefix + key)
+
+    def stopped(self, key: str, reason: str) -> None:
+        self.channel.stopped(self.prefix + key, reason)
+
+    def finished(self, key: str, value: Any, lane: int = 0) -> None:
         if self._notes is not None and len(self._notes) > self._sent[0]:
             self.channel.finished(f"{NOTES}{self.generation}:{self._sent[0]}", tuple(self._notes[self._sent[0]:]))
             self._sent[0] = len(self._notes)
         shared = not self.prefix or key in SHARED_INPUTS
-        self.channel.finished(self.prefix + key, value if shared else Kept())
+        self.channel.finished(self.prefix + key, value if shared else Kept(), lane)

@@ -95,6 +95,22 @@ class Inputs:
         if self._watcher is not None:
             self._watcher.finished(name, value)
 
+    def watch(self, watcher: Watcher | None) -> None:
+        """Tell `watcher` (instead of the one given before) about every provider run from now on."""
+        self._watcher = watcher
+
+    def outcome(self, name: str) -> Any:
+        """What a computed input ended with, in the form `seed` takes: its value, an `InputAbsent` or a `Failed`."""
+        if name in self._absent:
+            return InputAbsent(self._absent[name])
+        if name in self._failed:
+            return Failed(self._failed[name])
+        return self._values[name]
+
+    def settled(self, name: str) -> bool:
+        """Whether the input has a value or is known to be absent or failed."""
+        return name in self._values or name in self._absent or name in self._failed
+
     def seed(self, name: str, value: Any) -> None:
         """Take an input computed elsewhere: a value, an `InputAbsent` (absent) or a `Failed` (raises `InputFailed`)."""
         if isinstance(value, InputAbsent):

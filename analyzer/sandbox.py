@@ -33,6 +33,7 @@ import struct
 import tempfile
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,13 +100,21 @@ class Channel:
     def __init__(self, emit: Callable[[tuple[Any, ...]], None]) -> None:
         self._emit = emit
 
-    def started(self, key: str) -> None:
-        """Step `key` begins; the supervisor starts its clock."""
-        self._emit(("start", key))
+    def started(self, key: str, lane: int = 0) -> None:
+        """Step `key` begins; the supervisor starts its clock.
 
-    def finished(self, key: str, value: Any) -> None:
+        `lane` tells apart steps that run at the same time in worker processes (`pool.py`): each
+        lane's innermost step is watched against the step budget on its own.
+        """
+        self._emit(("start", key, lane))
+
+    def finished(self, key: str, value: Any, lane: int = 0) -> None:
         """Step `key` ended with `value` (anything picklable, or a `Failed`)."""
-        self._emit(("done", key, value))
+        self._emit(("done", key, value, lane))
+
+    def stopped(self, key: str, reason: str) -> None:
+        """Step `key` was stopped inside the job (a worker process died): a `Stop`, as if the supervisor saw it."""
+        self._emit(("stopped", key, reason))
 
     def progress(self, message: str) -> None:
         """A line for the progress display."""
@@ -115,6 +124,58 @@ class Channel:
 Job = Callable[[Channel, Mapping[str, Any]], None]
 Progress = Callable[[str], None]
 Describe = Callable[[str], str]
+
+
+def available_cpus() -> int:
+    """How many CPUs this process may run on (its affinity mask; the machine's count where there is none)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def send_message(fd: int, message: Any) -> None:
+    """Write one message to a pipe: its pickle, prefixed by the pickle's length."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    _write_all(fd, _HEADER.pack(len(data)) + data)
+
+
+class MessageReader:
+    """Reassembles `send_message`'s messages from the chunks read off one pipe."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self._buffer = bytearray()
+        self._ready: deque[Any] = deque()
+
+    def read_available(self) -> list[Any] | None:
+        """One read (call when `fd` is readable): every message completed so far; None at end of file."""
+        chunk = os.read(self.fd, 1 << 20)
+        if not chunk:
+            return None
+        self._split(chunk)
+        messages = list(self._ready)
+        self._ready.clear()
+        return messages
+
+    def next(self) -> Any | None:
+        """Block until the next whole message; None at end of file."""
+        while not self._ready:
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                return None
+            self._split(chunk)
+        return self._ready.popleft()
+
+    def _split(self, chunk: bytes) -> None:
+        self._buffer.extend(chunk)
+        while len(self._buffer) >= _HEADER.size:
+            (size,) = _HEADER.unpack_from(self._buffer)
+            if len(self._buffer) < _HEADER.size + size:
+                break
+            payload = bytes(self._buffer[_HEADER.size:_HEADER.size + size])
+            del self._buffer[:_HEADER.size + size]
+            self._ready.append(pickle.loads(payload))  # our own process's messages, over our own pipe
 
 
 def describe_exception(exc: BaseException) -> str:
@@ -153,6 +214,7 @@ def _supervise(job: Job, budget: Budget, progress: Progress | None, describe: De
     while True:
         run = _ChildRun(job, dict(result.values), budget, deadline, progress, scratch)
         ending = run.wait(result.values)
+        result.stops.extend(run.stopped)
         if ending is None:
             return
         active, why, out_of_time = ending
@@ -178,6 +240,8 @@ def _run_inline(job: Job, result: Supervised, progress: Progress | None) -> None
     def emit(message: tuple[Any, ...]) -> None:
         if message[0] == "done":
             result.values[message[1]] = message[2]
+        elif message[0] == "stopped":
+            result.stops.append(Stop(key=message[1], reason=message[2]))
         elif message[0] == "progress" and progress:
             progress(message[1])
 
@@ -200,9 +264,9 @@ class _ChildRun:
             os.setpgid(pid, pid)  # also here, so a kill right after the fork still finds the group
         except OSError:
             pass
-        self.pid, self.fd = pid, read_end
-        self.buffer = bytearray()
-        self.active: list[tuple[str, float]] = []
+        self.pid, self.reader = pid, MessageReader(read_end)
+        self.lanes: dict[int, list[tuple[str, float]]] = {}  # each lane's open steps, innermost last
+        self.stopped: list[Stop] = []  # steps the job itself reported stopped
         self.finished = False
         self.crash: str | None = None
         self.status: int | None = None
@@ -213,63 +277,61 @@ class _ChildRun:
             while True:
                 now = time.monotonic()
                 if now >= self.deadline:
-                    return self._stop(), "total-time", True
-                limit = self.deadline
-                if self.active:
-                    limit = min(limit, self.active[-1][1] + self.budget.step_seconds)
-                    if now >= limit:
-                        return self._stop(), "step-time", False
-                ready, _, _ = select.select([self.fd], [], [], max(0.0, limit - now))
+                    return self._stop(self._blamed()), "total-time", True
+                limit, late = self.deadline, None
+                for steps in self.lanes.values():
+                    if steps and steps[-1][1] + self.budget.step_seconds < limit:
+                        limit, late = steps[-1][1] + self.budget.step_seconds, steps[-1][0]
+                if late is not None and now >= limit:
+                    return self._stop(late), "step-time", False
+                ready, _, _ = select.select([self.reader.fd], [], [], max(0.0, limit - now))
                 if not ready:
                     continue
-                chunk = os.read(self.fd, 1 << 20)
-                if not chunk:
-                    return self._ended(values)
-                self.buffer.extend(chunk)
-                for message in self._messages():
+                messages = self.reader.read_available()
+                if messages is None:
+                    return self._ended()
+                for message in messages:
                     self._take(message, values)
         finally:
-            os.close(self.fd)
+            os.close(self.reader.fd)
             self._kill_and_reap()
-
-    def _messages(self) -> list[tuple[Any, ...]]:
-        messages = []
-        while len(self.buffer) >= _HEADER.size:
-            (size,) = _HEADER.unpack_from(self.buffer)
-            if len(self.buffer) < _HEADER.size + size:
-                break
-            payload = bytes(self.buffer[_HEADER.size:_HEADER.size + size])
-            del self.buffer[:_HEADER.size + size]
-            messages.append(pickle.loads(payload))  # our own child's messages, over our own pipe
-        return messages
 
     def _take(self, message: tuple[Any, ...], values: dict[str, Any]) -> None:
         kind = message[0]
         if kind == "start":
-            self.active.append((message[1], time.monotonic()))
+            self.lanes.setdefault(message[2], []).append((message[1], time.monotonic()))
         elif kind == "done":
-            key = message[1]
+            key, lane = message[1], message[3]
             values[key] = message[2]
-            self.active = [(k, t) for k, t in self.active if k != key]
+            self.lanes[lane] = [(k, t) for k, t in self.lanes.get(lane, ()) if k != key]
         elif kind == "progress" and self.progress:
             self.progress(message[1])
+        elif kind == "stopped":
+            self.stopped.append(Stop(key=message[1], reason=message[2]))
         elif kind == "end":
             self.finished = True
         elif kind == "crash":
             self.crash = message[1]
 
-    def _stop(self) -> str | None:
-        self._kill_and_reap()
-        return self.active[-1][0] if self.active else None
+    def _blamed(self) -> str | None:
+        """The step to blame when the whole child stops: the main lane's innermost, else the latest begun."""
+        if self.lanes.get(0):
+            return self.lanes[0][-1][0]
+        tops = [steps[-1] for steps in self.lanes.values() if steps]
+        return max(tops, key=lambda step: step[1])[0] if tops else None
 
-    def _ended(self, values: dict[str, Any]) -> tuple[str | None, str, bool] | None:
+    def _stop(self, blamed: str | None) -> str | None:
+        self._kill_and_reap()
+        return blamed
+
+    def _ended(self) -> tuple[str | None, str, bool] | None:
         status = self._kill_and_reap()
         if self.finished:
             return None
-        active = self.active[-1][0] if self.active else None
+        active = self._blamed()
         if self.crash is not None:
             return active, f"failed: {self.crash}", False
-        return active, _death(status), False
+        return active, describe_death(status), False
 
     def _kill_and_reap(self) -> int:
         if self.status is not None:
@@ -283,7 +345,8 @@ class _ChildRun:
         return self.status
 
 
-def _death(status: int) -> str:
+def describe_death(status: int) -> str:
+    """One line for how a process ended, from its `waitpid` status."""
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         if sig == signal.SIGXCPU:
@@ -311,8 +374,7 @@ def _child_main(job: Job, known: dict[str, Any], budget: Budget, fd: int, scratc
         _limit(resource.RLIMIT_CORE, 0)
 
         def emit(message: tuple[Any, ...]) -> None:
-            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-            _write_all(fd, _HEADER.pack(len(data)) + data)
+            send_message(fd, message)
 
         channel = Channel(emit)
         try:

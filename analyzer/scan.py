@@ -37,6 +37,7 @@ def scan(
     budget: Budget | None = None,
     cache: ReportCache | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Scan the repository at `root` (read-only) and return its report.
 
@@ -44,7 +45,8 @@ def scan(
     a step that runs out of time or memory becomes an error result and a scan note, never a hang.
     Raises `ScanError` (re-exported here) only when the repository could not even be listed.
     With a `cache`, an unchanged repository's earlier report is returned as it was (see `cache`), and a
-    fresh report is stored for next time.
+    fresh report is stored for next time. `jobs` > 1 spreads the detectors over that many worker
+    processes (see `pool`); the report is the same as with one.
     """
     say = progress or (lambda _msg: None)
     root = root.resolve()
@@ -68,7 +70,8 @@ def scan(
 
     request = ScanRequest(root=root, registry=registry or load_registry(), limits=limits, select=select,
                           ignore=ignore, fail_under=fail_under, fail_under_area=fail_under_area,
-                          record_reads=cache is not None, options=options)
+                          record_reads=cache is not None, options=options,
+                          jobs=jobs if budget.isolate else 1)
     return full_scan(request, budget=budget, cache=cache, notes=cache_notes, progress=say)
 
 

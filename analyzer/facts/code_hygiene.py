@@ -32,7 +32,7 @@ from ..repo import RepoView
 from ..sources import Sources
 from .ci import is_ci_file
 from .common import EvidenceFacts, excerpt
-from .pycode import CodeUnit, all_nodes, code_units, dotted_name
+from .pycode import CodeUnit, code_units, dotted_name, nodes_of
 from .testing import TEST_FOLDERS, is_test_path
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".env")
@@ -75,16 +75,15 @@ def _config_lines(path: str, text: str) -> Iterator[tuple[int, str]]:
 
 def _docstring_ids(tree: ast.Module) -> set[int]:
     """ids of string constants that are bare expression statements (docstrings, block comments)."""
-    return {id(node.value) for node in all_nodes(tree)
-            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, str)}
+    return {id(node.value) for node in nodes_of(tree, ast.Expr)
+            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)}
 
 
 def _string_constants(unit: CodeUnit) -> Iterator[tuple[int, str]]:
     """(line, value) of every string literal of a unit except docstrings."""
     skip = _docstring_ids(unit.tree)
-    for node in all_nodes(unit.tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+    for node in nodes_of(unit.tree, ast.Constant):
+        if isinstance(node.value, str) and id(node) not in skip:
             yield node.lineno, node.value
 
 
@@ -381,6 +380,9 @@ def _is_str(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
+_BINDING_NODES = (ast.Assign, ast.AnnAssign, ast.Call, ast.Dict, ast.arguments)  # what `_named_values` reads
+
+
 def _named_values(node: ast.AST) -> Iterator[tuple[str | None, ast.AST | None, str]]:
     """(name, value, called function or "") pairs one node binds: assignment targets, keyword
     arguments, dict entries and parameter defaults."""
@@ -407,7 +409,7 @@ def _example_ids(tree: ast.Module) -> set[int]:
     """ids of every node inside documentation examples (`Field(example=…)`, `json_schema_extra={…}`,
     a dict's `"example"` entry): sample payloads for API docs, not credentials."""
     roots = []
-    for node in all_nodes(tree):
+    for node in nodes_of(tree, *_BINDING_NODES):
         for name, value, _called in _named_values(node):
             if name in _EXAMPLE_NAMES and value is not None:
                 roots.append(value)
@@ -418,7 +420,7 @@ def _assigned_strings(tree: ast.Module) -> Iterator[tuple[str, ast.Constant, str
     """(name, string literal, called function or "") wherever a name is bound to a string literal,
     outside documentation examples."""
     examples = _example_ids(tree)
-    for node in all_nodes(tree):
+    for node in nodes_of(tree, *_BINDING_NODES):
         for name, value, called in _named_values(node):
             if name and _is_str(value) and id(value) not in examples:
                 yield name, value, called

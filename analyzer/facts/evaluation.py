@@ -30,11 +30,11 @@ from .common import bounded, excerpt
 from .metric_mentions import metrics_in_output
 from .pycode import (
     CodeUnit,
-    all_nodes,
     by_path,
     code_units,
     dotted_name,
     import_aliases,
+    nodes_of,
     qualified_name,
 )
 from .readme import ReadmeSource
@@ -776,7 +776,7 @@ def _unnamed_value_metric(cell: _Cell, unit: CodeUnit | None) -> OutputMetric | 
     else:
         printed = [ln for ln in cell.text.split("\n") if ln.strip()]
         number = _BARE_NUMBER.fullmatch(printed[0]) if len(printed) == 1 else None
-        prints = [n for n in all_nodes(unit.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        prints = [n for n in nodes_of(unit.tree, ast.Call) if isinstance(n.func, ast.Name)
                   and n.func.id == "print"]
         values = [a for a in prints[0].args if not isinstance(a, ast.Constant)] if len(prints) == 1 else []
         source = values[0] if len(values) == 1 else None
@@ -842,17 +842,17 @@ def _is_constructor_or_fit(value: ast.AST | None) -> bool:
 
 
 def _assignments(tree: ast.Module) -> Iterator[tuple[list[ast.AST], ast.AST | None]]:
-    for node in all_nodes(tree):
+    for node in nodes_of(tree, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr):
         if isinstance(node, ast.Assign):
             yield node.targets, node.value
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+        else:
             yield [node.target], node.value
 
 
 def _code_baseline(units: list[CodeUnit]) -> Iterator[Evidence]:
     """DummyClassifier / DummyRegressor calls; definitions and model values named as a baseline."""
     for unit in units:
-        for node in all_nodes(unit.tree):
+        for node in nodes_of(unit.tree, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
             if isinstance(node, ast.Call):
                 name = dotted_name(node.func) or ""
                 if name.rsplit(".", 1)[-1] in ("DummyClassifier", "DummyRegressor"):
@@ -995,7 +995,7 @@ def _code_validation(units: list[CodeUnit]) -> Iterator[ValidationSignal]:
 def _unit_validation(unit: CodeUnit, aliases: dict[str, str]) -> Iterator[tuple[str, int]]:
     """Splitting, cross-validation and validation-feeding calls, Lightning validation / test hooks,
     and date-based splits in one unit."""
-    for node in all_nodes(unit.tree):
+    for node in nodes_of(unit.tree, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef):
         if isinstance(node, ast.Call):
             seen: set[str] = set()
             for kind, line in _call_kinds(node, aliases):

@@ -45,7 +45,7 @@ from ..sources import Sources
 from . import ml_vocabulary as vocab
 from .common import bounded, excerpt
 from .files import is_docker_file
-from .pycode import CodeUnit, all_nodes, by_path, code_units, dotted_name, import_aliases, qualified_name, star_imports
+from .pycode import CodeUnit, by_path, code_units, dotted_name, import_aliases, nodes_of, qualified_name, star_imports
 from .testing import is_test_path
 
 # Model families, simplest first.
@@ -238,6 +238,10 @@ class _Found:
     indicator: bool = False
 
 
+# the node classes `_visit` acts on
+_VISITED_NODES = (ast.Call, ast.ClassDef, ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign)
+
+
 class _FileWalk:
     """One walk over every unit of one file (a notebook's cells in order)."""
 
@@ -251,7 +255,7 @@ class _FileWalk:
     def run(self) -> _Found:
         for unit in self.group:
             try:
-                for node in all_nodes(unit.tree):
+                for node in nodes_of(unit.tree, *_VISITED_NODES):
                     self._visit(unit, node)
             except RecursionError:  # an absurdly nested unit: what was found before it stands
                 continue
@@ -269,7 +273,7 @@ class _FileWalk:
                     return f"{module}.{node.id}"
         return name
 
-    def _visit(self, unit: CodeUnit, node: ast.AST) -> None:
+    def _visit(self, unit: CodeUnit, node: ast.AST) -> None:  # one of `_VISITED_NODES`
         if isinstance(node, ast.Call):
             self._call(unit, node)
         elif isinstance(node, ast.ClassDef):

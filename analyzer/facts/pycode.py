@@ -4,7 +4,10 @@ small `ast` helpers they share — import-alias resolution, dotted names, eviden
 from __future__ import annotations
 
 import ast
+import heapq
+import re
 import weakref
+from array import array
 from dataclasses import dataclass
 
 from ..model import Evidence
@@ -20,6 +23,7 @@ class CodeUnit:
     cell: int | None
     tree: ast.Module
     lines: tuple[str, ...]
+    plain_breaks: bool = True  # `lines` are the lines Python counts (no form feed or other break `splitlines` honours)
 
     def evidence(self, line: int | None, text: str | None = None) -> Evidence:
         """Evidence for a line of this unit; in a notebook the line is the cell number."""
@@ -42,15 +46,23 @@ def code_units(sources: Sources) -> list[CodeUnit]:
 
 
 def _make_units(sources: Sources) -> list[CodeUnit]:
-    units = [CodeUnit(path=m.path, cell=None, tree=m.tree, lines=tuple(m.text.splitlines()))
-             for m in sources.python_modules if m.tree is not None]
+    units = [_unit(m.path, None, m.tree, m.text) for m in sources.python_modules if m.tree is not None]
     for path, number, text in sources.code_units():
         if not path.lower().endswith(".ipynb"):
             continue
         parsed = parse_python(path, text)
         if parsed.tree is not None:
-            units.append(CodeUnit(path=path, cell=number, tree=parsed.tree, lines=tuple(text.splitlines())))
+            units.append(_unit(path, number, parsed.tree, text))
     return units
+
+
+# characters `str.splitlines` breaks at that Python's tokenizer does not
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _unit(path: str, cell: int | None, tree: ast.Module, text: str) -> CodeUnit:
+    return CodeUnit(path=path, cell=cell, tree=tree, lines=tuple(text.splitlines()),
+                    plain_breaks=_OTHER_BREAKS.search(text) is None)
 
 
 def by_path(units: list[CodeUnit]) -> dict[str, list[CodeUnit]]:
@@ -103,6 +115,30 @@ def all_nodes(tree: ast.AST) -> tuple[ast.AST, ...]:
     if nodes is None:
         nodes = _NODES[tree] = tuple(ast.walk(tree))
     return nodes
+
+
+# Each tree's node positions in `all_nodes` by node class: a detector that looks at a few kinds of node
+# (calls, assignments, imports) skips the names, attributes and contexts that make up most of a tree.
+# Positions are kept as 4-byte arrays: as lists of ints they would cost 36 bytes a node (60 MiB on keras).
+_KINDS: weakref.WeakKeyDictionary[ast.AST, dict[type, array[int]]] = weakref.WeakKeyDictionary()
+
+
+def nodes_of(tree: ast.AST, *kinds: type[ast.AST]) -> list[ast.AST]:
+    """The nodes of a whole tree whose class is exactly one of `kinds`, in `ast.walk` order.
+
+    `kinds` are concrete node classes (`ast.Call`, `ast.Assign`), never bases such as `ast.expr`:
+    `ast.parse` makes no subclasses of them, so this equals an `isinstance` filter of `all_nodes`.
+    """
+    nodes = all_nodes(tree)
+    index = _KINDS.get(tree)
+    if index is None:
+        lists: dict[type, list[int]] = {}
+        for position, node in enumerate(nodes):
+            lists.setdefault(node.__class__, []).append(position)
+        index = _KINDS[tree] = {kind: array("I", positions) for kind, positions in lists.items()}
+    if len(kinds) == 1:
+        return [nodes[i] for i in index.get(kinds[0], ())]
+    return [nodes[i] for i in heapq.merge(*(index.get(kind, ()) for kind in kinds))]
 
 
 def star_imports(trees: list[ast.Module]) -> list[str]:

@@ -21,7 +21,7 @@ from ..model import Evidence
 from ..repo import RepoView
 from ..sources import Sources
 from .common import EvidenceFacts, excerpt
-from .pycode import CodeUnit, all_nodes, by_path, code_units, dotted_name, import_aliases
+from .pycode import CodeUnit, by_path, code_units, dotted_name, import_aliases, nodes_of
 from .testing import is_test_path
 
 _SEED_FUNCTION = re.compile(
@@ -88,8 +88,8 @@ def _code_seeds(units: list[CodeUnit]) -> list[Evidence]:
             continue
         aliases = import_aliases([u.tree for u in group])
         for unit in group:
-            for node in all_nodes(unit.tree):
-                line = seeding_line(node, aliases) if isinstance(node, ast.Call) else None
+            for node in nodes_of(unit.tree, ast.Call):
+                line = seeding_line(node, aliases)
                 if line is not None:
                     found.append(unit.evidence(line))
     return found
@@ -99,7 +99,7 @@ def _names_read_by_code(units: list[CodeUnit]) -> set[str]:
     """Attribute names, keyword names and short string constants the code uses (config keys)."""
     names: set[str] = set()
     for unit in units:
-        for node in all_nodes(unit.tree):
+        for node in nodes_of(unit.tree, ast.Attribute, ast.keyword, ast.Constant):
             if isinstance(node, ast.Attribute):
                 names.add(node.attr)
             elif isinstance(node, ast.keyword) and node.arg:

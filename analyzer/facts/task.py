@@ -24,25 +24,24 @@ bounded; all orders are deterministic.
 from __future__ import annotations
 
 import ast
-import io
 import posixpath
 import re
-import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..model import Evidence
 from ..sources import Sources
 from . import task_vocabulary as vocab
+from .comments import comments
 from .common import excerpt
 from .metric_mentions import METRIC_PATTERN, canonical_name
 from .pycode import (
     CodeUnit,
-    all_nodes,
     by_path,
     code_units,
     dotted_name,
     import_aliases,
+    nodes_of,
     qualified_name,
 )
 from .readme import ReadmeSource
@@ -333,6 +332,11 @@ def _small_positive_rate(sentence: str) -> bool:
 # ==== code =========================================================================================
 
 
+# the node classes `_CodeScan.run` looks at
+_SCANNED_NODES = (ast.Call, ast.Dict, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AugAssign,
+                  ast.AnnAssign, ast.BinOp, ast.Constant)
+
+
 class _CodeScan:
     """One code unit's signals: calls, keywords, dictionaries, definitions, comments and strings."""
 
@@ -344,7 +348,7 @@ class _CodeScan:
 
     def run(self) -> None:
         try:
-            for node in all_nodes(self.unit.tree):
+            for node in nodes_of(self.unit.tree, *_SCANNED_NODES):
                 if isinstance(node, ast.Call):
                     self.call(node)
                 elif isinstance(node, ast.Dict):
@@ -357,8 +361,8 @@ class _CodeScan:
                     self.ratio(node)
                 elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip():
                     self.string(node)
-            for line, comment in self.comments():
-                _scan_prose(comment, self.found, lambda _o, _t, n=line: self.unit.evidence(n), domain=False)
+            for line, comment in comments(self.unit):
+                _scan_prose(comment[:MAX_TEXT_CHARS], self.found, lambda _o, _t, n=line: self.unit.evidence(n), domain=False)
         except RecursionError:  # an absurdly nested expression: keep what was found before it
             return
 
@@ -530,16 +534,6 @@ class _CodeScan:
                     domain=False)
         if len(text) <= 100 and not any(c.isspace() for c in text) and vocab.DOMAIN.search(_spaced(text)):
             self.found.imbalanced("domain", self.at(node))
-
-    def comments(self) -> Iterator[tuple[int, str]]:
-        """(line, text) of each comment, read with `tokenize`."""
-        source = "\n".join(self.unit.lines) + "\n"
-        try:
-            for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-                if tok.type == tokenize.COMMENT:
-                    yield tok.start[0], tok.string[:MAX_TEXT_CHARS]
-        except (tokenize.TokenError, IndentationError, SyntaxError, ValueError):
-            return
 
     def source_of(self, node: ast.AST) -> str:
         try:

@@ -25,7 +25,7 @@ from ..repo import RepoView
 from ..sources import PythonModule, Sources
 from .common import excerpt
 from .import_names import IMPORT_DISTRIBUTIONS
-from .pycode import all_nodes
+from .pycode import nodes_of
 
 TEST_FOLDERS = frozenset({"tests", "test"})
 _SOURCE_ROOTS = frozenset({"src", "lib"})
@@ -177,7 +177,7 @@ def _imported_names(module: PythonModule, helpers: frozenset[str]) -> Iterator[s
     """
     folder = module.path.split("/")[:-1]
     beside = "/".join(folder)
-    for node in all_nodes(module.tree) if module.tree is not None else ():
+    for node in nodes_of(module.tree, ast.Import, ast.ImportFrom) if module.tree is not None else ():
         if isinstance(node, ast.Import):
             yield from (a.name for a in node.names if posixpath.join(beside, a.name.split(".")[0]) not in helpers)
         elif isinstance(node, ast.ImportFrom):

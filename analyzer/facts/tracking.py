@@ -20,7 +20,7 @@ from ..model import Evidence
 from ..repo import RepoView
 from ..sources import Sources
 from .common import excerpt
-from .pycode import CodeUnit, all_nodes, by_path, code_units, import_aliases, qualified_name
+from .pycode import CodeUnit, by_path, code_units, import_aliases, nodes_of, qualified_name
 
 TOOLS = ("aim", "clearml", "comet", "dvc", "mlflow", "neptune", "sacred", "tensorboard", "wandb")
 
@@ -103,7 +103,7 @@ def _scan_code(units: list[CodeUnit], found: _Found) -> None:
     for group in by_path(units).values():
         aliases = import_aliases([u.tree for u in group])
         for unit in group:
-            for node in all_nodes(unit.tree):
+            for node in nodes_of(unit.tree, ast.Call, ast.Attribute):
                 if isinstance(node, ast.Call):
                     for keyword in node.keywords:
                         if keyword.arg == "report_to":

@@ -38,11 +38,11 @@ from .common import excerpt
 from .files import detect_docker
 from .pycode import (
     CodeUnit,
-    all_nodes,
     by_path,
     code_units,
     dotted_name,
     import_aliases,
+    nodes_of,
     qualified_name,
 )
 from .readme import ReadmeSource
@@ -316,8 +316,8 @@ def _strings(units: list[CodeUnit]) -> set[str]:
     """String constants of the code, split into path pieces: whole strings, segments, stems."""
     tokens: set[str] = set()
     for unit in units:
-        for node in all_nodes(unit.tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 300:
+        for node in nodes_of(unit.tree, ast.Constant):
+            if isinstance(node.value, str) and len(node.value) < 300:
                 _add_path_tokens(tokens, node.value)
     return tokens
 
@@ -339,12 +339,11 @@ def _reads_config(units: list[CodeUnit]) -> bool:
     for group in by_path(units).values():
         aliases = import_aliases([u.tree for u in group])
         for unit in group:
-            for node in all_nodes(unit.tree):
-                if isinstance(node, (ast.Call, ast.Attribute)):
-                    target = node.func if isinstance(node, ast.Call) else node
-                    name = qualified_name(target, aliases) or ""
-                    if name.startswith(_CONFIG_READERS):
-                        return True
+            for node in nodes_of(unit.tree, ast.Call, ast.Attribute):
+                target = node.func if isinstance(node, ast.Call) else node
+                name = qualified_name(target, aliases) or ""
+                if name.startswith(_CONFIG_READERS):
+                    return True
     return False
 
 
@@ -385,7 +384,7 @@ def _imported_modules(units: list[CodeUnit]) -> set[str]:
     """Last parts of every imported module name (`from .config import X` gives `config`)."""
     names: set[str] = set()
     for unit in units:
-        for node in all_nodes(unit.tree):
+        for node in nodes_of(unit.tree, ast.Import, ast.ImportFrom):
             if isinstance(node, ast.Import):
                 names.update(a.name.rsplit(".", 1)[-1] for a in node.names)
             elif isinstance(node, ast.ImportFrom):
@@ -431,11 +430,10 @@ def _hardcoded(units: list[CodeUnit]) -> list[Evidence]:
     for unit in units:
         if is_test_path(unit.path):
             continue
-        for node in all_nodes(unit.tree):
-            if isinstance(node, ast.Call):
-                for keyword in node.keywords:
-                    if keyword.arg in _HYPER_KEYWORDS and _numeric(keyword.value):
-                        found.append(unit.evidence(keyword.value.lineno))
+        for node in nodes_of(unit.tree, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg in _HYPER_KEYWORDS and _numeric(keyword.value):
+                    found.append(unit.evidence(keyword.value.lineno))
     return found
 
 
@@ -480,18 +478,18 @@ def _fetches_data(call: ast.Call, aliases: dict[str, str], path: str, constants:
            for k in call.keywords):
         return True
     name = qualified_name(call.func, aliases) or ""
-    args = " ".join(_arg_text(a, constants) for a in [*call.args, *(k.value for k in call.keywords)])
-    if name in _GENERIC_FETCHES:  # APIs, pages, weights too: the URL, target or file must speak of data
-        return _says_data(args) or (bool(_DATA_PATH.search(path)) and not _NOT_DATA_TARGET.search(args))
-    if name in _FILE_DOWNLOADERS:  # general downloaders: anything but weights and images
-        return not _NOT_DATA_TARGET.search(args)
+    if name in _GENERIC_FETCHES or name in _FILE_DOWNLOADERS:  # the arguments' text, only for these calls
+        args = " ".join(_arg_text(a, constants) for a in [*call.args, *(k.value for k in call.keywords)])
+        if name in _GENERIC_FETCHES:  # APIs, pages, weights too: the URL, target or file must speak of data
+            return _says_data(args) or (bool(_DATA_PATH.search(path)) and not _NOT_DATA_TARGET.search(args))
+        return not _NOT_DATA_TARGET.search(args)  # general downloaders: anything but weights and images
     if name in _DOWNLOAD_CALLS or name.startswith(_DOWNLOAD_PREFIXES):
         return True
     if ".datasets." in name and name.endswith(".load_data"):  # keras.datasets.mnist.load_data
         return True
     short = (dotted_name(call.func) or "").rsplit(".", 1)[-1]
-    first = _arg_text(call.args[0], constants) if call.args else ""
-    return short in _URL_READERS and first.startswith(("http://", "https://"))
+    return (short in _URL_READERS and bool(call.args)
+            and _arg_text(call.args[0], constants).startswith(("http://", "https://")))
 
 
 def _source(node: ast.AST) -> str:
@@ -522,7 +520,7 @@ def _code_data_access(units: list[CodeUnit]) -> list[Evidence]:
         aliases = import_aliases([u.tree for u in group])
         constants = _module_strings(group)
         for unit in group:
-            for node in all_nodes(unit.tree):
+            for node in nodes_of(unit.tree, ast.FunctionDef, ast.AsyncFunctionDef, ast.Call):
                 if ((isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _downloads_data(node, unit.path))
                         or (isinstance(node, ast.Call) and _fetches_data(node, aliases, unit.path, constants))):
                     found.append(unit.evidence(node.lineno))

@@ -1,0 +1,221 @@
+"""Fact detectors run side by side in forked worker processes (`--jobs N`).
+
+Inside the sandboxed child, once every Python module has been parsed (the one step every detector
+waits for), the child forks N workers. Each inherits the parsed sources, the repository view and the
+git handle as they are (copy-on-write: nothing is copied or pickled up front). The child then hands
+out detectors one at a time, costliest first, each as soon as the detectors it takes as inputs are
+done, sending along those inputs' values; a worker computes the detector and sends back its value,
+the notes the repository view made while reading and, for the report cache, the digest of every file
+it read. The child relays each start and end to the supervisor on the worker's own *lane*, so every
+detector is still watched against the step budget on its own.
+
+Results are identical to a serial run: a detector is a function of its inputs, the values are the
+same objects pickled once, the repository view's notes are put in a fixed order when the report is
+assembled (`assemble.py`), and the checks themselves run afterwards in the child, in order, as before.
+
+A worker that dies (out of memory, a crash in a C parser) fails the detector it was computing, with a
+one-line reason, like a serial step would; the detectors still waiting are handed to the remaining
+workers, or computed in the child when none is left. A worker never outlives the child: it exits when
+its command pipe closes, and the supervisor's kill takes the child's whole process group.
+"""
+from __future__ import annotations
+
+import gc
+import inspect
+import os
+import select
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .inputs import Inputs, Provider
+from .repo import RepoView
+from .sandbox import Failed, MessageReader, describe_death, send_message
+
+# Handed out in this order when their inputs are ready: first what other detectors wait for, then the
+# costliest (as measured on keras, CPU seconds: task 3.4, code metrics 1.8, workflow 1.6, secrets 1.4,
+# evaluation 1.4, modelling 0.7, absolute paths 0.6, tracking 0.5, seeds 0.4, history blobs 0.4,
+# git history 0.3, imports 0.3); every other detector after them, in the order given.
+DISPATCH_ORDER = ("readme_source", "dependencies", "docker", "ignore_rules", "history", "task", "code_metrics",
+                  "workflow", "secrets", "evaluation", "modelling", "absolute_paths", "tracking", "seeds",
+                  "history_blobs", "git_history", "imports")
+
+
+class LaneWatcher(Protocol):
+    """Told of each detector's start and end, with the lane (worker) it ran on."""
+
+    def started(self, key: str, lane: int = 0) -> None: ...
+
+    def finished(self, key: str, value: Any, lane: int = 0) -> None: ...
+
+    def describe(self, key: str) -> str:
+        """How the step is named in a reason: "the readme detector"."""
+
+    def stopped(self, key: str, reason: str) -> None:
+        """The step was stopped (its worker died), for the scan's notes."""
+
+
+@dataclass
+class _Worker:
+    lane: int
+    pid: int
+    commands: int                 # write end of the pipe the worker reads its detectors from
+    reader: MessageReader         # the worker's messages
+    busy: str | None = None       # the detector it is computing
+    holds: set[str] = field(default_factory=set)  # detectors' values it already has
+
+
+def compute_in_parallel(inputs: Inputs, providers: Mapping[str, Provider], names: Sequence[str], jobs: int,
+                        watcher: LaneWatcher, repo: RepoView, progress: Callable[[str], None] | None = None) -> None:
+    """Compute the inputs `names` (not yet settled in `inputs`) on `jobs` forked workers and settle
+    them in `inputs`; new notes and reads of the workers' repository views are added to `repo`'s."""
+    pending = _ordered([n for n in names if not inputs.settled(n)])
+    if not pending:
+        return
+    needs = {n: [p for p in inspect.signature(providers[n]).parameters if p in names] for n in pending}
+    gc.freeze()  # the parsed trees are never collected, so collections in the workers leave their pages shared
+    workers: list[_Worker] = []
+    for lane in range(1, min(jobs, len(pending)) + 1):
+        workers.append(_start(lane, inputs, repo, workers))
+    total, settled = len(pending), 0
+    try:
+        while workers and (pending or any(w.busy for w in workers)):
+            for worker in workers:
+                if worker.busy is None:
+                    _hand_out(worker, pending, needs, inputs)
+            busy = [w for w in workers if w.busy is not None]
+            if not busy:
+                break  # what is left waits on something no worker can compute: the caller computes it
+            readable, _, _ = select.select([w.reader.fd for w in busy], [], [])
+            for worker in busy:
+                if worker.reader.fd not in readable:
+                    continue
+                messages = worker.reader.read_available()
+                if messages is None:
+                    _lost(worker, inputs, watcher)
+                    workers.remove(worker)
+                    continue
+                for message in messages:
+                    settled += _take(message, worker, inputs, watcher, repo)
+                if progress is not None and worker.busy is None:
+                    progress(f"facts: {settled} of {total} detectors done ({len(workers)} workers)")
+    finally:
+        for worker in workers:
+            _close(worker)
+        gc.unfreeze()
+
+
+def _ordered(names: list[str]) -> list[str]:
+    rank = {name: i for i, name in enumerate(DISPATCH_ORDER)}
+    return sorted(names, key=lambda n: (rank.get(n, len(rank)), names.index(n)))
+
+
+def _hand_out(worker: _Worker, pending: list[str], needs: Mapping[str, list[str]], inputs: Inputs) -> None:
+    """Send the worker the first pending detector whose inputs are settled, with the values it lacks."""
+    for name in pending:
+        if all(inputs.settled(n) for n in needs[name]):
+            seeds = {n: inputs.outcome(n) for n in needs[name] if n not in worker.holds}
+            send_message(worker.commands, (name, seeds))
+            worker.busy = name
+            worker.holds.update(seeds)
+            pending.remove(name)
+            return
+
+
+def _take(message: tuple[Any, ...], worker: _Worker, inputs: Inputs, watcher: LaneWatcher, repo: RepoView) -> int:
+    """Act on one worker message; 1 when it settled one of the detectors handed out."""
+    kind = message[0]
+    if kind == "start":
+        watcher.started(message[1], worker.lane)
+    elif kind == "done":
+        _, name, value, notes, reads = message
+        repo.notes.extend(notes)
+        recorded = getattr(repo, "reads", None)
+        if recorded is not None:
+            recorded.update(reads)
+        worker.holds.add(name)
+        if not inputs.settled(name):
+            inputs.seed(name, value)
+            watcher.finished(name, value, worker.lane)
+            return 1
+    elif kind == "ready":
+        worker.busy = None
+    return 0
+
+
+def _lost(worker: _Worker, inputs: Inputs, watcher: LaneWatcher) -> None:
+    """A worker's pipe closed while it was computing: it died; its detector fails with how it ended."""
+    status = _close(worker)
+    name = worker.busy
+    if name is not None and not inputs.settled(name):
+        failure = Failed(f"{watcher.describe(name)} {describe_death(status)}")  # as the supervisor words it
+        inputs.seed(name, failure)
+        watcher.stopped(name, failure.reason)
+        watcher.finished(name, failure, worker.lane)
+
+
+def _close(worker: _Worker) -> int:
+    """Close the worker's pipes (it exits at the end of its commands) and reap it; its wait status."""
+    for fd in (worker.commands, worker.reader.fd):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _, status = os.waitpid(worker.pid, 0)
+    return status
+
+
+def _start(lane: int, inputs: Inputs, repo: RepoView, earlier: list[_Worker]) -> _Worker:
+    command_read, command_write = os.pipe()
+    result_read, result_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: never returns
+        for fd in (command_write, result_read, *(fd for w in earlier for fd in (w.commands, w.reader.fd))):
+            os.close(fd)  # else an earlier worker would never see its command pipe close
+        _worker_main(inputs, repo, MessageReader(command_read), result_write)
+    os.close(command_read)
+    os.close(result_write)
+    return _Worker(lane=lane, pid=pid, commands=command_write, reader=MessageReader(result_read))
+
+
+def _worker_main(inputs: Inputs, repo: RepoView, commands: MessageReader, results: int) -> None:
+    """Compute each detector the child sends until the command pipe closes; never returns."""
+    code = 0
+    try:
+        inputs.watch(_WorkerWatcher(results, repo))
+        while (command := commands.next()) is not None:
+            name, seeds = command
+            for seeded, value in seeds.items():
+                inputs.seed(seeded, value)
+            try:
+                inputs.get(name)
+            except Exception:  # the watcher has sent the failure or absence on
+                pass
+            send_message(results, ("ready", name))
+    except BaseException:  # the pipe broke (the child is gone) or worse: the child sees the pipe close
+        code = 4
+    finally:
+        os._exit(code)
+
+
+class _WorkerWatcher:
+    """In a worker: sends each provider's start and end, with the notes and reads made since the last end."""
+
+    def __init__(self, fd: int, repo: RepoView) -> None:
+        self.fd, self.repo = fd, repo
+        self._notes = len(repo.notes)
+        reads = getattr(repo, "reads", None)
+        self._reads = dict(reads) if reads is not None else None
+
+    def started(self, key: str) -> None:
+        send_message(self.fd, ("start", key))
+
+    def finished(self, key: str, value: Any) -> None:
+        notes = tuple(self.repo.notes[self._notes:])
+        self._notes = len(self.repo.notes)
+        new_reads: dict[str, str] = {}
+        reads = getattr(self.repo, "reads", None)
+        if reads is not None and self._reads is not None:
+            new_reads = {k: v for k, v in reads.items() if self._reads.get(k) != v}
+            self._reads.update(new_reads)
+        send_message(self.fd, ("done", key, value, notes, new_reads))
