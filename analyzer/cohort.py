@@ -29,6 +29,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from .sandbox import describe_exception
+
 DEFAULT_TIMEOUT = 600.0
 RESERVED_NAMES = frozenset({"index"})  # the dashboard's own file stem
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+-]+")
@@ -105,11 +107,6 @@ def timeout_error(seconds: float) -> str:
     return f"timed out after {seconds:g} s"
 
 
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text[:300]}" if text else type(exc).__name__
-
-
 def scan_to_json(path: str, timeout: float | None = None) -> Outcome:
     """Scan the repository at `path` and return its JSON report text, or a one-line error (never raises)."""
     root = Path(path).expanduser()
@@ -125,15 +122,15 @@ def scan_to_json(path: str, timeout: float | None = None) -> Outcome:
     try:
         report = scan(root, budget=Budget(total_seconds=timeout) if timeout else None)
     except ScanError as exc:
-        return Outcome(error=timeout_error(timeout or 0) if exc.out_of_time else _one_line(exc))
+        return Outcome(error=timeout_error(timeout or 0) if exc.out_of_time else str(exc))
     except Exception as exc:  # a scan is total by design; anything left is one failed row, not a traceback
-        return Outcome(error=_one_line(exc))
+        return Outcome(error=describe_exception(exc))
     if any(note.kind == OUT_OF_TIME for note in report.scan_notes):
         return Outcome(error=timeout_error(timeout or 0))
     try:
         return Outcome(document=render(report))
     except Exception as exc:  # a scan is total by design; anything left is one failed row, not a traceback
-        return Outcome(error=_one_line(exc))
+        return Outcome(error=describe_exception(exc))
 
 
 def _started(marker: str, worker: Worker, path: str, timeout: float | None) -> Outcome:
@@ -220,7 +217,7 @@ class _Pools:
                                 lost.append(target)
                             continue
                         except Exception as exc:  # e.g. a result that could not be sent back
-                            outcome = Outcome(error=_one_line(exc))
+                            outcome = Outcome(error=describe_exception(exc))
                         self.finish(target, outcome)
                     killed |= self._kill_overdue([futures[f] for f in pending if futures[f].index not in killed])
             except BaseException:  # Ctrl-C: do not start the scans still queued

@@ -95,6 +95,7 @@ CORE_PROVIDERS = {
     "history": _history,
 }
 
+
 def describe_step(key: str) -> str:
     """How a step is named in a stop's reason: "check RD101", "the readme detector", "reading sources"."""
     kind, _, name = key.partition(":")

@@ -107,7 +107,7 @@ def compute_in_parallel(inputs: Inputs, providers: Mapping[str, Provider], names
 
 def _ordered(names: list[str]) -> list[str]:
     rank = {name: i for i, name in enumerate(DISPATCH_ORDER)}
-    return sorted(names, key=lambda n: (rank.get(n, len(rank)), names.index(n)))
+    return sorted(names, key=lambda n: rank.get(n, len(rank)))  # stable: the others keep their order
 
 
 def _hand_out(worker: _Worker, pending: list[str], needs: Mapping[str, list[str]], inputs: Inputs) -> None:

@@ -277,13 +277,16 @@ class _ChildRun:
             while True:
                 now = time.monotonic()
                 if now >= self.deadline:
-                    return self._stop(self._blamed()), "total-time", True
+                    blamed = self._blamed()
+                    self._kill_and_reap()
+                    return blamed, "total-time", True
                 limit, late = self.deadline, None
                 for steps in self.lanes.values():
                     if steps and steps[-1][1] + self.budget.step_seconds < limit:
                         limit, late = steps[-1][1] + self.budget.step_seconds, steps[-1][0]
                 if late is not None and now >= limit:
-                    return self._stop(late), "step-time", False
+                    self._kill_and_reap()
+                    return late, "step-time", False
                 ready, _, _ = select.select([self.reader.fd], [], [], max(0.0, limit - now))
                 if not ready:
                     continue
@@ -319,10 +322,6 @@ class _ChildRun:
             return self.lanes[0][-1][0]
         tops = [steps[-1] for steps in self.lanes.values() if steps]
         return max(tops, key=lambda step: step[1])[0] if tops else None
-
-    def _stop(self, blamed: str | None) -> str | None:
-        self._kill_and_reap()
-        return blamed
 
     def _ended(self) -> tuple[str | None, str, bool] | None:
         status = self._kill_and_reap()

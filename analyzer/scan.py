@@ -71,7 +71,7 @@ def scan(
     request = ScanRequest(root=root, registry=registry or load_registry(), limits=limits, select=select,
                           ignore=ignore, fail_under=fail_under, fail_under_area=fail_under_area,
                           record_reads=cache is not None, options=options,
-                          jobs=jobs if budget.isolate else 1)
+                          jobs=jobs if budget.isolate else 1)  # in-process (profiling): nothing forked
     return full_scan(request, budget=budget, cache=cache, notes=cache_notes, progress=say)
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-Run = tuple[str | None, Mapping[str, object], Mapping[str, float]]  # (run name, params, final metric values)
+# (run name, params, metric values): a final value, or a list of values logged at steps 0, 1, …
+Run = tuple[str | None, Mapping[str, object], Mapping[str, float | list[float]]]
 
 CHURN_RUNS: list[Run] = [  # a baseline, two models and a run whose metric is NaN, as the run keys are logged
     ("dummy-baseline", {"model": "DummyClassifier"}, {"val_f1": 0.21, "test_f1": 0.2, "epoch": 3.0}),
@@ -28,15 +29,16 @@ def log_runs(monkeypatch: pytest.MonkeyPatch, root: Path, runs: Iterable[Run], e
 
 
 def log_with(client, experiment_id: str, runs: Iterable[Run]) -> list[str]:
-    """Log one finished run per (name, params, metrics) with an mlflow client, each metric once at step 0,
-    with fixed times; return the run ids in order."""
+    """Log one finished run per (name, params, metrics) with an mlflow client, a metric's values at steps
+    0, 1, … (a single value once at step 0), with fixed times; return the run ids in order."""
     ids = []
     for number, (name, params, metrics) in enumerate(runs):
         run = client.create_run(experiment_id, run_name=name, start_time=1_700_000_000_000 + number)
         for key, value in params.items():
             client.log_param(run.info.run_id, key, value)
-        for key, value in metrics.items():
-            client.log_metric(run.info.run_id, key, value, timestamp=1_700_000_000_000, step=0)
+        for key, values in metrics.items():
+            for step, value in enumerate(values if isinstance(values, list) else [values]):
+                client.log_metric(run.info.run_id, key, value, timestamp=1_700_000_000_000 + step, step=step)
         client.set_terminated(run.info.run_id)
         ids.append(run.info.run_id)
     return ids

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from gitutil import tree_snapshot, write_files
+from story_helpers import log_with
 
 from portcheck.analyzer.facts.runstore import RunStoreFacts, detect_run_stores
 from portcheck.analyzer.repo import RepoView
@@ -27,18 +28,7 @@ def _log_runs(tracking_uri: str) -> list[str]:
     from mlflow.tracking import MlflowClient
 
     client = MlflowClient(tracking_uri=tracking_uri)
-    experiment_id = client.create_experiment("churn")
-    run_ids = []
-    for number, (name, params, history) in enumerate(RUNS):
-        run = client.create_run(experiment_id, run_name=name, start_time=1_700_000_000_000 + number)
-        for key, value in params.items():
-            client.log_param(run.info.run_id, key, value)
-        for key, values in history.items():
-            for step, value in enumerate(values):
-                client.log_metric(run.info.run_id, key, value, timestamp=1_700_000_000_000 + step, step=step)
-        client.set_terminated(run.info.run_id)
-        run_ids.append(run.info.run_id)
-    return run_ids
+    return log_with(client, client.create_experiment("churn"), RUNS)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from ..model import Evidence
 from ..sources import Sources
 from .complexity import UNDOCUMENTED_FILES, Definition, definitions, excluded_reason
-from .pycode import CodeUnit, by_path, code_units
+from .pycode import CodeUnit, by_path, code_units, nodes_of
 from .testing import project_module_names
 
 NOT_DUPLICATES = frozenset({"main"})
@@ -89,7 +89,7 @@ class CodeLayout:
 
 def _imported_names(tree: ast.Module) -> Iterator[tuple[int, str]]:
     """(line, absolute dotted name) of every absolute import; `from a import b` gives `a.b`."""
-    for node in ast.walk(tree):
+    for node in nodes_of(tree, ast.Import, ast.ImportFrom):
         if isinstance(node, ast.Import):
             yield from ((node.lineno, alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:

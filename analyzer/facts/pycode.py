@@ -143,8 +143,8 @@ def nodes_of(tree: ast.AST, *kinds: type[ast.AST]) -> list[ast.AST]:
 
 def star_imports(trees: list[ast.Module]) -> list[str]:
     """The modules of every absolute `from X import *` in the trees (any depth), in order."""
-    return [n.module for t in trees for n in all_nodes(t)
-            if isinstance(n, ast.ImportFrom) and n.level == 0 and n.module and any(a.name == "*" for a in n.names)]
+    return [n.module for t in trees for n in nodes_of(t, ast.ImportFrom)
+            if n.level == 0 and n.module and any(a.name == "*" for a in n.names)]
 
 
 # Each tree's imports, found once: many detectors resolve names against the same modules and cells.
@@ -156,7 +156,7 @@ def _tree_aliases(tree: ast.Module) -> dict[str, str]:
     if cached is not None:
         return cached
     aliases: dict[str, str] = {}
-    for node in all_nodes(tree):
+    for node in nodes_of(tree, ast.Import, ast.ImportFrom):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
