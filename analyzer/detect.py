@@ -25,6 +25,7 @@ from typing import Any
 from .config import Config, read_repo_config, select_checks, with_cli
 from .engine import run_checks
 from .facts import FACT_PROVIDERS
+from .facts.codepass import code_pass
 from .facts.pycode import code_units
 from .gcpolicy import rare_collections
 from .gitsafe import SafeGit
@@ -82,16 +83,24 @@ def _history(git: SafeGit):
     return commits
 
 
-def _sources(repo: RepoView) -> Sources:
-    """Every Python module, notebook and notebook code cell, read and parsed now: one step, with its own
-    time budget, done before detectors are handed to workers so that none of them parses anything again."""
-    sources = Sources(repo)
-    code_units(sources)  # parses the modules and notebooks, then each notebook's code cells
-    return sources
+class _ReadSources:
+    """The `sources` input: every notebook read, then the pass over the code (`codepass`), each file parsed
+    once and read by every detector's per-file part, on `jobs` processes. One step, with its own time
+    budget, done before detectors are handed to workers so that none of them parses anything again."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+
+    def __call__(self, repo: RepoView) -> Sources:
+        sources = Sources(repo)
+        sources.notebooks  # noqa: B018 - read in this process, so that the pass's processes share them
+        code_pass(sources, self.jobs)
+        code_units(sources)
+        return sources
 
 
 CORE_PROVIDERS = {
-    "sources": _sources,
+    "sources": _ReadSources(jobs=1),
     "history": _history,
 }
 
@@ -145,7 +154,8 @@ class DetectJob:
             given: dict[str, Any] = {"repo": repo, "config": config, "tree": tree}
             if git is not None:
                 given["git"] = git
-            inputs = Inputs({**CORE_PROVIDERS, **FACT_PROVIDERS}, given, watcher=watcher.prefixed("fact:"))
+            providers = {**CORE_PROVIDERS, "sources": _ReadSources(req.jobs), **FACT_PROVIDERS}
+            inputs = Inputs(providers, given, watcher=watcher.prefixed("fact:"))
             if git is None:
                 inputs.mark_absent("git", git_reason)
                 inputs.mark_absent("history", git_reason)
@@ -154,7 +164,7 @@ class DetectJob:
                     inputs.seed(key[len("fact:"):], value)
             if req.jobs > 1:
                 _compute_quietly(inputs, "sources")
-                compute_in_parallel(inputs, {**CORE_PROVIDERS, **FACT_PROVIDERS}, SHARED_INPUTS, req.jobs,
+                compute_in_parallel(inputs, providers, SHARED_INPUTS, req.jobs,
                                     watcher.prefixed("fact:"), repo, channel.progress)
             checks = {k[len("check:"):]: v for k, v in known.items() if k.startswith("check:")}
             run_checks(selection.run, inputs, progress=channel.progress, available=req.registry.checks,

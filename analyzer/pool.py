@@ -28,9 +28,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .inputs import Inputs, Provider
+from .inputs import InputFailed, Inputs, Provider
+from .model import ScanNote
 from .repo import RepoView
-from .sandbox import Failed, MessageReader, describe_death, send_message
+from .sandbox import Failed, MessageReader, describe_death, describe_exception, send_message
 
 # Handed out in this order when their inputs are ready: first what other detectors wait for, then the
 # costliest (as measured on keras, CPU seconds: task 3.4, code metrics 1.8, workflow 1.6, secrets 1.4,
@@ -129,10 +130,7 @@ def _take(message: tuple[Any, ...], worker: _Worker, inputs: Inputs, watcher: La
         watcher.started(message[1], worker.lane)
     elif kind == "done":
         _, name, value, notes, reads = message
-        repo.notes.extend(notes)
-        recorded = getattr(repo, "reads", None)
-        if recorded is not None:
-            recorded.update(reads)
+        _add_changes(repo, notes, reads)
         worker.holds.add(name)
         if not inputs.settled(name):
             inputs.seed(name, value)
@@ -156,13 +154,11 @@ def _lost(worker: _Worker, inputs: Inputs, watcher: LaneWatcher) -> None:
 
 def _close(worker: _Worker) -> int:
     """Close the worker's pipes (it exits at the end of its commands) and reap it; its wait status."""
-    for fd in (worker.commands, worker.reader.fd):
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-    _, status = os.waitpid(worker.pid, 0)
-    return status
+    try:
+        os.close(worker.commands)
+    except OSError:
+        pass
+    return _reap(worker.pid, worker.reader.fd)
 
 
 def _start(lane: int, inputs: Inputs, repo: RepoView, earlier: list[_Worker]) -> _Worker:
@@ -198,19 +194,17 @@ def _worker_main(inputs: Inputs, repo: RepoView, commands: MessageReader, result
         os._exit(code)
 
 
-class _WorkerWatcher:
-    """In a worker: sends each provider's start and end, with the notes and reads made since the last end."""
+class _ViewChanges:
+    """What a forked process's repository view added since the last `take`: its notes and, for the report
+    cache, the digests of new reads."""
 
-    def __init__(self, fd: int, repo: RepoView) -> None:
-        self.fd, self.repo = fd, repo
+    def __init__(self, repo: RepoView) -> None:
+        self.repo = repo
         self._notes = len(repo.notes)
         reads = getattr(repo, "reads", None)
         self._reads = dict(reads) if reads is not None else None
 
-    def started(self, key: str) -> None:
-        send_message(self.fd, ("start", key))
-
-    def finished(self, key: str, value: Any) -> None:
+    def take(self) -> tuple[tuple[ScanNote, ...], dict[str, str]]:
         notes = tuple(self.repo.notes[self._notes:])
         self._notes = len(self.repo.notes)
         new_reads: dict[str, str] = {}
@@ -218,4 +212,95 @@ class _WorkerWatcher:
         if reads is not None and self._reads is not None:
             new_reads = {k: v for k, v in reads.items() if self._reads.get(k) != v}
             self._reads.update(new_reads)
-        send_message(self.fd, ("done", key, value, notes, new_reads))
+        return notes, new_reads
+
+
+def _add_changes(repo: RepoView, notes: Sequence[ScanNote], reads: Mapping[str, str]) -> None:
+    """Add a forked process's view changes to the child's view."""
+    repo.notes.extend(notes)
+    recorded = getattr(repo, "reads", None)
+    if recorded is not None:
+        recorded.update(reads)
+
+
+class _WorkerWatcher:
+    """In a worker: sends each provider's start and end, with the notes and reads made since the last end."""
+
+    def __init__(self, fd: int, repo: RepoView) -> None:
+        self.fd = fd
+        self.changes = _ViewChanges(repo)
+
+    def started(self, key: str) -> None:
+        send_message(self.fd, ("start", key))
+
+    def finished(self, key: str, value: Any) -> None:
+        notes, reads = self.changes.take()
+        send_message(self.fd, ("done", key, value, notes, reads))
+
+
+# ==== several pieces of one step at once ===========================================================
+
+def map_in_forks(tasks: Sequence[Callable[[], Any]], repo: RepoView) -> list[Any]:
+    """Run every task at once, each in its own forked process; their values, in task order.
+
+    The notes and reads of the processes' repository views are added to `repo`'s. A task that raises
+    raises `InputFailed` here with its one-line description; a process that dies (out of memory, a
+    crash in C code) raises `InputFailed` with how it ended. Either way the others are reaped first.
+    """
+    running: list[tuple[int, MessageReader]] = []
+    for task in tasks:
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # never returns
+            for fd in (read_fd, *(reader.fd for _, reader in running)):
+                os.close(fd)
+            _run_task(task, repo, write_fd)
+        os.close(write_fd)
+        running.append((pid, MessageReader(read_fd)))
+    answers: dict[int, Any] = {}
+    try:
+        open_fds = {reader.fd: i for i, (_, reader) in enumerate(running)}
+        while open_fds:
+            readable, _, _ = select.select(list(open_fds), [], [])
+            for fd in readable:
+                i = open_fds[fd]
+                messages = running[i][1].read_available()
+                if messages is None:
+                    del open_fds[fd]
+                elif messages:
+                    answers.setdefault(i, messages[0])
+    finally:
+        statuses = [_reap(pid, reader.fd) for pid, reader in running]
+    values = []
+    for i, status in enumerate(statuses):
+        if i not in answers:
+            raise InputFailed(f"a process reading part of the repository {describe_death(status)}")
+        kind, value, notes, reads = answers[i]
+        if kind == "failed":
+            raise InputFailed(value)
+        _add_changes(repo, notes, reads)
+        values.append(value)
+    return values
+
+
+def _run_task(task: Callable[[], Any], repo: RepoView, fd: int) -> None:
+    changes = _ViewChanges(repo)
+    code = 0
+    try:
+        try:
+            answer: tuple[Any, ...] = ("done", task())
+        except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the step with it
+            answer = ("failed", describe_exception(exc))
+        send_message(fd, (*answer, *changes.take()))
+    except BaseException:  # the pipe broke: the parent is gone
+        code = 4
+    finally:
+        os._exit(code)
+
+
+def _reap(pid: int, fd: int) -> int:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+    return os.waitpid(pid, 0)[1]

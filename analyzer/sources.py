@@ -268,16 +268,24 @@ class Sources:
         modules = []
         for f in self.repo.with_suffix(".py"):
             if f.size > MAX_PYTHON_CHARS:
-                self._refused(f.path, f"not parsed: {f.size:,} bytes, over the bound of {MAX_PYTHON_CHARS:,} for "
-                                      f"parsing Python")
+                self.refused(f.path, f"not parsed: {f.size:,} bytes, over the bound of {MAX_PYTHON_CHARS:,} for "
+                                     f"parsing Python")
                 continue
-            text = self.repo.read_text(f.path)
-            if text is not None:
-                module = parse_python(f.path, text)
-                if module.over_bound:
-                    self._refused(f.path, module.error or "not parsed")
+            module = self.parse_module(f.path)
+            if module is not None:
                 modules.append(module)
         return modules
+
+    def parse_module(self, path: str) -> PythonModule | None:
+        """The .py file at `path` read through the view and parsed (not cached here); None when it cannot
+        be read. A scan note names it when a bound refused it."""
+        text = self.repo.read_text(path)
+        if text is None:
+            return None
+        module = parse_python(path, text)
+        if module.over_bound:
+            self.refused(path, module.error or "not parsed")
+        return module
 
     @cached_property
     def notebooks(self) -> list[Notebook]:
@@ -295,10 +303,11 @@ class Sources:
         """`parse_notebook`, with a scan note naming `path` when a bound refused it."""
         notebook = parse_notebook(path, text)
         if notebook.over_bound:
-            self._refused(path, notebook.error or "not read")
+            self.refused(path, notebook.error or "not read")
         return notebook
 
-    def _refused(self, path: str, error: str) -> None:
+    def refused(self, path: str, error: str) -> None:
+        """Note on the view that the input at `path` is left out of every check, and why."""
         self.repo.note("not-parsed", f"{path}: {error}; it is left out of every check", path)
 
     def code_units(self) -> list[tuple[str, int, str]]:

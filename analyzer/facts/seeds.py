@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..model import Evidence
 from ..repo import RepoView
 from ..sources import Sources
+from .codepass import SourceFile, code_pass, per_file
 from .common import EvidenceFacts, excerpt
-from .pycode import CodeUnit, by_path, code_units, dotted_name, import_aliases, nodes_of
+from .pycode import CodeUnit, dotted_name, import_aliases, nodes_of
 from .testing import is_test_path
 
 _SEED_FUNCTION = re.compile(
@@ -81,18 +84,30 @@ class SeedFacts(EvidenceFacts):
     """Where a random seed is set: code lines and used config keys."""
 
 
-def _code_seeds(units: list[CodeUnit]) -> list[Evidence]:
-    found = []
-    for group in by_path(units).values():
-        if is_test_path(group[0].path):
-            continue
-        aliases = import_aliases([u.tree for u in group])
-        for unit in group:
-            for node in nodes_of(unit.tree, ast.Call):
-                line = seeding_line(node, aliases)
-                if line is not None:
-                    found.append(unit.evidence(line))
-    return found
+@dataclass(frozen=True)
+class _FileSeeds:
+    """One file's part: where it seeds (nothing for a test file) and the names its code reads."""
+
+    seeding: tuple[Evidence, ...]
+    names: frozenset[str]
+
+
+@per_file("seeds")
+def _seeds_in_file(file: SourceFile) -> _FileSeeds | None:
+    if not file.units:
+        return None
+    seeding = () if is_test_path(file.path) else tuple(_code_seeds(file.units))
+    return _FileSeeds(seeding=seeding, names=frozenset(_names_read_by_code(file.units)))
+
+
+def _code_seeds(units: list[CodeUnit]) -> Iterator[Evidence]:
+    """Seeding calls in one file's units (a module, or a notebook's cells sharing their imports)."""
+    aliases = import_aliases([u.tree for u in units])
+    for unit in units:
+        for node in nodes_of(unit.tree, ast.Call):
+            line = seeding_line(node, aliases)
+            if line is not None:
+                yield unit.evidence(line)
 
 
 def _names_read_by_code(units: list[CodeUnit]) -> set[str]:
@@ -129,6 +144,7 @@ def _config_seeds(repo: RepoView, used: set[str]) -> list[Evidence]:
 
 def detect_seeds(repo: RepoView, sources: Sources) -> SeedFacts:
     """Seeding calls in code and seed keys in configs the code reads."""
-    units = code_units(sources)
-    evidence = _code_seeds(units) + _config_seeds(repo, _names_read_by_code(units))
+    files = code_pass(sources).of("seeds")
+    used = set().union(*(f.names for f in files))
+    evidence = [e for f in files for e in f.seeding] + _config_seeds(repo, used)
     return SeedFacts(evidence=tuple(evidence))

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from ..model import Evidence
 from ..repo import RepoView
 from ..sources import Sources
+from .codepass import SourceFile, code_pass, per_file
 from .common import excerpt
-from .pycode import CodeUnit, by_path, code_units, import_aliases, nodes_of, qualified_name
+from .pycode import import_aliases, nodes_of, qualified_name
 
 TOOLS = ("aim", "clearml", "comet", "dvc", "mlflow", "neptune", "sacred", "tensorboard", "wandb")
 
@@ -99,25 +100,29 @@ class _Found:
             bucket.append(evidence)
 
 
-def _scan_code(units: list[CodeUnit], found: _Found) -> None:
-    for group in by_path(units).values():
-        aliases = import_aliases([u.tree for u in group])
-        for unit in group:
-            for node in nodes_of(unit.tree, ast.Call, ast.Attribute):
-                if isinstance(node, ast.Call):
-                    for keyword in node.keywords:
-                        if keyword.arg == "report_to":
-                            for tool in _report_to_tools(keyword.value):
-                                found.add(tool, unit.evidence(node.lineno))
-                    target = node.func
-                elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-                    target = node
-                else:
-                    continue
-                name = qualified_name(target, aliases)
-                tool = tool_of(name) if name else None
-                if tool:
-                    found.add(tool, unit.evidence(node.lineno))
+@per_file("tracking")
+def _tracking_in_file(file: SourceFile) -> tuple[tuple[str, Evidence], ...] | None:
+    """(tool, evidence) for each tracking call, `report_to=` or logger attribute in one file, in order."""
+    if not file.units:
+        return None
+    found = []
+    aliases = import_aliases([u.tree for u in file.units])
+    for unit in file.units:
+        for node in nodes_of(unit.tree, ast.Call, ast.Attribute):
+            if isinstance(node, ast.Call):
+                for keyword in node.keywords:
+                    if keyword.arg == "report_to":
+                        found.extend((tool, unit.evidence(node.lineno)) for tool in _report_to_tools(keyword.value))
+                target = node.func
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                target = node
+            else:
+                continue
+            name = qualified_name(target, aliases)
+            tool = tool_of(name) if name else None
+            if tool:
+                found.append((tool, unit.evidence(node.lineno)))
+    return tuple(found)
 
 
 _TARGET = re.compile(r"""^[^#]*?["']?_target_["']?\s*[:=]\s*["']?([A-Za-z_][\w.]*)""")
@@ -211,7 +216,9 @@ def _scan_notebook_magics(sources: Sources, found: _Found) -> None:
 def detect_tracking(repo: RepoView, sources: Sources) -> TrackingFacts:
     """Experiment-tracking tools actually used in code, notebooks, configs or committed run stores."""
     found = _Found()
-    _scan_code(code_units(sources), found)
+    for file_found in code_pass(sources).of("tracking"):
+        for tool, evidence in file_found:
+            found.add(tool, evidence)
     _scan_notebook_magics(sources, found)
     _scan_files(repo, found)
     return TrackingFacts(evidence={tool: tuple(found.items[tool]) for tool in sorted(found.items)})

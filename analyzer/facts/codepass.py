@@ -1,0 +1,193 @@
+"""One pass over the repository's Python code: each file is parsed, read by every detector, and let go.
+
+Each detector that reads code registers a *per-file part* with `@per_file(NAME)`: a function from one
+`SourceFile` (a module, or a notebook's code cells) to a small summary (plain data: evidence, names,
+counts; never a syntax tree), or None when the file has nothing for it. `code_pass(sources)` reads the
+files one at a time in a fixed order (the listed .py files, then the notebooks, as listed), parses each
+once, hands it to every registered part and drops the tree before the next file, so a scan holds one
+syntax tree at a time, not all of them (on keras, about 500 MiB of trees). Each detector then merges its
+summaries, in that order, with what it reads elsewhere (`CodeSummaries.of(NAME)`).
+
+With `jobs` above 1 the files are split into that many shards, balanced by size, each read in a forked
+process (`pool.map_in_forks`); the summaries are put back into file order, so the result is the same as
+one process's. A part that raises on a file fails only its own detector, with the file named.
+"""
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..inputs import InputFailed
+from ..sandbox import describe_exception
+from ..sources import MAX_PYTHON_CHARS, PythonModule, Sources, cell_as_python, parse_python
+from .pycode import CodeUnit, _unit
+
+Part = Callable[["SourceFile"], Any]
+PARTS: dict[str, Part] = {}
+
+
+def per_file(name: str) -> Callable[[Part], Part]:
+    """Register `function` as detector `name`'s per-file part (one per name)."""
+    def register(function: Part) -> Part:
+        if name in PARTS and PARTS[name] is not function:
+            raise ValueError(f"two per-file parts named {name!r}")
+        PARTS[name] = function
+        return function
+    return register
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceFile:
+    """One file as the per-file parts see it.
+
+    `units` are its parsed code units: the module itself, or each notebook code cell that parses (magics
+    blanked), in cell order; empty when nothing parses. `module` is the .py file's text and parse result
+    (None for a notebook).
+    """
+
+    path: str
+    units: list[CodeUnit]
+    module: PythonModule | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModuleRecord:
+    """A .py file that was read: whether it parsed (`error` None) and whether a bound refused it."""
+
+    path: str
+    error: str | None = None
+    over_bound: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class _FileResult:
+    summaries: dict[str, Any]
+    failures: dict[str, str]
+    module: ModuleRecord | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CodeSummaries:
+    """What the per-file parts found, file by file in pass order, and every .py file read."""
+
+    modules: tuple[ModuleRecord, ...]
+    files: tuple[_FileResult, ...] = field(repr=False)
+
+    def of(self, name: str) -> list[Any]:
+        """Detector `name`'s summaries (Nones left out), in file order; raises `InputFailed` when its
+        part broke on some file."""
+        for result in self.files:
+            if name in result.failures:
+                raise InputFailed(result.failures[name])
+        return [s for result in self.files if (s := result.summaries.get(name)) is not None]
+
+
+_PASSES: weakref.WeakKeyDictionary[Sources, CodeSummaries] = weakref.WeakKeyDictionary()
+
+
+def code_pass(sources: Sources, jobs: int = 1) -> CodeSummaries:
+    """Every registered part's summaries for the repository's code, computed once per `Sources`."""
+    done = _PASSES.get(sources)
+    if done is None:
+        done = _PASSES[sources] = _run(sources, jobs)
+    return done
+
+
+# ==== the pass =====================================================================================
+
+@dataclass(frozen=True)
+class _Item:
+    """A file to read: a .py path, or the position of a notebook in `sources.notebooks`."""
+
+    path: str
+    notebook: int | None
+    size: int
+
+
+def _items(sources: Sources) -> list[_Item]:
+    items = []
+    for f in sources.repo.with_suffix(".py"):
+        if f.size > MAX_PYTHON_CHARS:
+            sources.refused(f.path, f"not parsed: {f.size:,} bytes, over the bound of {MAX_PYTHON_CHARS:,} for "
+                                    f"parsing Python")
+        else:
+            items.append(_Item(f.path, None, f.size))
+    for position, notebook in enumerate(sources.notebooks):
+        items.append(_Item(notebook.path, position, 1 + sum(len(c.source) for c in notebook.code_cells)))
+    return items
+
+
+def _run(sources: Sources, jobs: int) -> CodeSummaries:
+    items = _items(sources)
+    if jobs <= 1 or len(items) < 2:
+        results = _read_all(sources, items)
+    else:
+        from ..pool import map_in_forks
+
+        shards = _shards(items, jobs)
+        parts = map_in_forks([_ShardReader(sources, [items[i] for i in shard]) for shard in shards], sources.repo)
+        results = [None] * len(items)
+        for shard, shard_results in zip(shards, parts):
+            for i, result in zip(shard, shard_results):
+                results[i] = result
+    kept = [r for r in results if r is not None]
+    return CodeSummaries(modules=tuple(r.module for r in kept if r.module is not None), files=tuple(kept))
+
+
+def _shards(items: Sequence[_Item], count: int) -> list[list[int]]:
+    """Item positions split into `count` shards of about equal size (largest first to the lightest shard);
+    each shard in pass order."""
+    shards: list[list[int]] = [[] for _ in range(min(count, len(items)))]
+    loads = [0] * len(shards)
+    for i in sorted(range(len(items)), key=lambda i: -items[i].size):
+        lightest = loads.index(min(loads))
+        shards[lightest].append(i)
+        loads[lightest] += items[i].size
+    return [sorted(shard) for shard in shards]
+
+
+class _ShardReader:
+    """Reads one shard in a forked process."""
+
+    def __init__(self, sources: Sources, items: list[_Item]) -> None:
+        self.sources, self.items = sources, items
+
+    def __call__(self) -> list[_FileResult | None]:
+        return _read_all(self.sources, self.items)
+
+
+def _read_all(sources: Sources, items: Sequence[_Item]) -> list[_FileResult | None]:
+    return [_read_one(sources, item) for item in items]
+
+
+def _read_one(sources: Sources, item: _Item) -> _FileResult | None:
+    """One file parsed and read by every part; None for a .py file that could not be read."""
+    if item.notebook is None:
+        module = sources.parse_module(item.path)
+        if module is None:
+            return None
+        units = [_unit(module.path, None, module.tree, module.text)] if module.tree is not None else []
+        file = SourceFile(path=item.path, units=units, module=module)
+        record = ModuleRecord(path=module.path, error=module.error, over_bound=module.over_bound)
+    else:
+        file = SourceFile(path=item.path, units=list(_cell_units(sources.notebooks[item.notebook].path,
+                                                                   sources.notebooks[item.notebook].code_cells)))
+        record = None
+    summaries: dict[str, Any] = {}
+    failures: dict[str, str] = {}
+    for name, part in PARTS.items():
+        try:
+            summaries[name] = part(file)
+        except Exception as exc:  # noqa: BLE001 - a bug in one part must cost only its own detector
+            failures[name] = f"{describe_exception(exc)} (reading {item.path})"
+    return _FileResult(summaries=summaries, failures=failures, module=record)
+
+
+def _cell_units(path: str, cells: Sequence[Any]) -> Iterator[CodeUnit]:
+    for cell in cells:
+        text = cell_as_python(cell.source)
+        parsed = parse_python(path, text)
+        if parsed.tree is not None:
+            yield _unit(path, cell.number, parsed.tree, text)
