@@ -6,8 +6,10 @@ Configured thresholds and non-metric numbers (sizes, years, versions, hardware) 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 
 from ..model import Evidence
 from .common import excerpt
@@ -217,9 +219,10 @@ def _value_before(text: str) -> str | None:
     return None
 
 
-def _metric_in_text(text: str) -> Iterator[tuple[re.Match, str]]:
-    """(metric match, value) for each metric stated with a value in a piece of prose."""
-    for m in METRIC_PATTERN.finditer(text):
+def _metric_in_text(text: str, names: list[re.Match] | None = None) -> Iterator[tuple[re.Match, str]]:
+    """(metric match, value) for each metric stated with a value in a piece of prose; `names` are the
+    text's METRIC_PATTERN matches when the caller has them already."""
+    for m in names if names is not None else METRIC_PATTERN.finditer(text):
         before = text[max(0, m.start() - 40):m.start()]
         if _BEFORE_STOP.search(before):
             continue
@@ -322,7 +325,8 @@ def metrics_in_output(text: str) -> Iterator[tuple[str, str, int]]:
     Yields (canonical metric name, value as printed, 0-based line offset in `text`); the name "ap"
     is left for the caller to resolve (detection mAP or PR-AUC)."""
     lines = text.split("\n")
-    for offset, line in enumerate(lines):
+    for offset in _lines_naming_metrics(text, lines):
+        line = lines[offset]
         if _CMD_LINE.match(line):
             continue
         names = list(METRIC_PATTERN.finditer(line))
@@ -333,7 +337,13 @@ def metrics_in_output(text: str) -> Iterator[tuple[str, str, int]]:
                 for m, value in zip(names, values):
                     yield canonical_name(m), value, row
                 continue
-        for m, value in _metric_in_text(line):
+        for m, value in _metric_in_text(line, names):
             yield canonical_name(m), value, offset
 
 
+def _lines_naming_metrics(text: str, lines: list[str]) -> list[int]:
+    """The positions in `lines` (`text` split at newlines) of the lines holding a metric name, found with
+    one scan of the whole text. The same lines a scan of each line would find: no metric pattern
+    matches a newline, and both look-arounds treat a newline like the text's start or end."""
+    starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    return sorted({bisect_right(starts, m.start()) - 1 for m in METRIC_PATTERN.finditer(text)})
