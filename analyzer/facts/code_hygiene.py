@@ -31,8 +31,9 @@ from ..model import Evidence
 from ..repo import RepoView
 from ..sources import Sources
 from .ci import is_ci_file
+from .codepass import SourceFile, code_pass, per_file
 from .common import EvidenceFacts, excerpt
-from .pycode import CodeUnit, code_units, dotted_name, nodes_of
+from .pycode import CodeUnit, dotted_name, nodes_of
 from .testing import TEST_FOLDERS, is_test_path
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".env")
@@ -126,13 +127,25 @@ def _skip_for_paths(path: str, text: str) -> bool:
     return bool(re.search(r"(?m)^apiVersion:", text) and re.search(r"(?m)^kind:", text))
 
 
-def _paths_in_code(sources: Sources) -> Iterator[Evidence]:
-    for unit in code_units(sources):
+@per_file("absolute_paths")
+def _absolute_paths_in_file(file: SourceFile) -> tuple[Evidence, ...] | None:
+    """Absolute path literals in one file's units (module or notebook code cells), in order."""
+    found = tuple(_paths_in_units(file.units))
+    return found or None
+
+
+def _paths_in_units(units: list[CodeUnit]) -> Iterator[Evidence]:
+    for unit in units:
         for line, value in _string_constants(unit):
             match = find_absolute_path(value)
             if match:
                 offset = value.count("\n", 0, match.start())
                 yield unit.evidence(line + offset)  # the source line, e.g. `DATA = "/home/alice/x.csv"`
+
+
+def _paths_in_code(sources: Sources) -> Iterator[Evidence]:
+    for file_found in code_pass(sources).of("absolute_paths"):
+        yield from file_found
 
 
 def _paths_in_notebook_shell_lines(sources: Sources) -> Iterator[Evidence]:
@@ -328,15 +341,25 @@ class SecretFacts:
         return self.present
 
 
+def _finding(kind: str, value: str, path: str, line: int | None, where: str = "", *,
+             by_format: bool = False) -> SecretFinding:
+    """A finding for `value` (masked) of `kind` at `path`/`line`; `where` prefixes the excerpt."""
+    shown = mask(value.strip("\"'"))
+    evidence = Evidence(path=path, line=line, excerpt=f"{where}{kind} {shown}")
+    return SecretFinding(kind=kind, evidence=evidence, by_format=by_format)
+
+
 class _Secrets:
     def __init__(self) -> None:
         self.found: dict[tuple[str, int | None, str], SecretFinding] = {}
 
     def add(self, kind: str, value: str, path: str, line: int | None, where: str = "", *,
             by_format: bool = False) -> None:
-        shown = mask(value.strip("\"'"))
-        evidence = Evidence(path=path, line=line, excerpt=f"{where}{kind} {shown}")
-        self.found.setdefault((path, line, kind), SecretFinding(kind=kind, evidence=evidence, by_format=by_format))
+        self.keep(_finding(kind, value, path, line, where, by_format=by_format))
+
+    def keep(self, finding: SecretFinding) -> None:
+        """`finding` unless one of its kind was already found on its line."""
+        self.found.setdefault((finding.evidence.path, finding.evidence.line, finding.kind), finding)
 
     def scan_text(self, path: str, text: str, *, line: int | None = None, where: str = "",
                   assignments: bool = True, passwords: bool = True) -> None:
@@ -426,19 +449,48 @@ def _assigned_strings(tree: ast.Module) -> Iterator[tuple[str, ast.Constant, str
                 yield name, value, called
 
 
-def _scan_code(sources: Sources, secrets: _Secrets) -> None:
-    for module in sources.python_modules:
-        if not _in_tests(module.path):
-            secrets.scan_text(module.path, module.text, assignments=False)
-    for unit in code_units(sources):
-        if _in_tests(unit.path):
-            continue
+@dataclass(frozen=True)
+class _FileSecrets:
+    """One non-test file's part: known-format findings in a module's text (none for a notebook, whose
+    cells `_scan_notebooks` reads) and credentials assigned to secret-named things in its units."""
+
+    in_text: tuple[SecretFinding, ...]
+    assigned: tuple[SecretFinding, ...]
+
+
+@per_file("secrets")
+def _secrets_in_file(file: SourceFile) -> _FileSecrets | None:
+    """What `detect_secrets` needs of one file; nothing for a test file."""
+    if _in_tests(file.path):
+        return None
+    in_text = _known_in_module_text(file.module.path, file.module.text) if file.module is not None else ()
+    assigned = tuple(_assigned_secrets(file.units))
+    return _FileSecrets(in_text=in_text, assigned=assigned) if in_text or assigned else None
+
+
+def _known_in_module_text(path: str, text: str) -> tuple[SecretFinding, ...]:
+    """Known-format credentials anywhere in a module's text, comments included."""
+    secrets = _Secrets()
+    secrets.scan_text(path, text, assignments=False)
+    return tuple(secrets.found.values())
+
+
+def _assigned_secrets(units: list[CodeUnit]) -> Iterator[SecretFinding]:
+    """Live-looking string literals bound to secret-named things in one file's units, in order."""
+    for unit in units:
         for name, node, called in _assigned_strings(unit.tree):
             kind = judge_assignment(name, node.value, context=called)
             if kind:
                 evidence = unit.evidence(node.lineno)
-                secrets.add(kind, node.value, unit.path, evidence.line,
-                            f"cell {unit.cell}: " if unit.cell is not None else "")
+                yield _finding(kind, node.value, unit.path, evidence.line,
+                               f"cell {unit.cell}: " if unit.cell is not None else "")
+
+
+def _scan_code(sources: Sources, secrets: _Secrets) -> None:
+    """Every module's text first, then every unit's assignments, as `secrets` keeps the first finding."""
+    files = code_pass(sources).of("secrets")
+    for finding in [f for file in files for f in file.in_text] + [f for file in files for f in file.assigned]:
+        secrets.keep(finding)
 
 
 def _output_texts(output: dict) -> Iterator[str]:
