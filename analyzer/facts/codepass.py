@@ -22,7 +22,7 @@ from typing import Any
 from ..inputs import InputFailed
 from ..sandbox import describe_exception
 from ..sources import MAX_PYTHON_CHARS, PythonModule, Sources, cell_as_python, parse_python
-from .pycode import CodeUnit, _unit
+from .pycode import CodeUnit, _unit, forget
 
 Part = Callable[["SourceFile"], Any]
 PARTS: dict[str, Part] = {}
@@ -182,6 +182,8 @@ def _read_one(sources: Sources, item: _Item) -> _FileResult | None:
             summaries[name] = part(file)
         except Exception as exc:  # noqa: BLE001 - a bug in one part must cost only its own detector
             failures[name] = f"{describe_exception(exc)} (reading {item.path})"
+    for unit in file.units:
+        forget(unit.tree)
     return _FileResult(summaries=summaries, failures=failures, module=record)
 
 

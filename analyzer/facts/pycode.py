@@ -141,6 +141,13 @@ def nodes_of(tree: ast.AST, *kinds: type[ast.AST]) -> list[ast.AST]:
     return [nodes[i] for i in heapq.merge(*(index.get(kind, ()) for kind in kinds))]
 
 
+def forget(tree: ast.AST) -> None:
+    """Drop what is cached for `tree` (its node list, kind index and import aliases), so that it can be
+    freed: the node list holds the tree itself, which a weak key alone would never let go."""
+    for cache in (_NODES, _KINDS, _ALIASES):
+        cache.pop(tree, None)
+
+
 def star_imports(trees: list[ast.Module]) -> list[str]:
     """The modules of every absolute `from X import *` in the trees (any depth), in order."""
     return [n.module for t in trees for n in nodes_of(t, ast.ImportFrom)
