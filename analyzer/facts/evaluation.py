@@ -5,8 +5,9 @@ Sources, each read through its parser:
 
 * the README's parsed `Document`: results-table rows and headers, prose sentences (inline code and
   code blocks left out, so a shell prompt or a URL is never prose) and headings;
-* Python modules and notebook code cells through `code_units` (`ast`): calls, keywords, assignment
-  targets and definitions, never the text of source lines;
+* Python modules and notebook code cells (`ast`), read one file at a time by this module's part of the
+  code pass (`codepass.per_file`): calls, keywords, assignment targets and definitions, never the text
+  of source lines;
 * notebook outputs (stream text and `execute_result` text/plain, never error outputs; at most
   `MAX_OUTPUT_CHARS` read per cell) and notebook markdown cells (parsed as Markdown).
 * YAML configs for a validation split (`val_split: 0.1`, `train_val_test_split: [...]`).
@@ -26,17 +27,10 @@ from typing import Any
 
 from ..model import Evidence
 from ..sources import Notebook, NotebookCell, Sources
+from .codepass import SourceFile, code_pass, per_file
 from .common import bounded, excerpt
 from .metric_mentions import metrics_in_output
-from .pycode import (
-    CodeUnit,
-    by_path,
-    code_units,
-    dotted_name,
-    import_aliases,
-    nodes_of,
-    qualified_name,
-)
+from .pycode import CodeUnit, dotted_name, import_aliases, nodes_of, qualified_name
 from .readme import ReadmeSource
 from .readme_document import (
     Block,
@@ -126,14 +120,13 @@ def detect_evaluation(sources: Sources, readme_source: ReadmeSource | None) -> E
     """Evaluation facts from the README, the code, the notebooks and YAML configs."""
     doc = readme_source.document if readme_source is not None else None
     readme = _ReadmeView(readme_source.path, doc) if doc is not None else None
-    units = [u for u in sorted(code_units(sources), key=lambda u: (u.path, u.cell or 0))
-             if not is_test_path(u.path)]
+    code = sorted(code_pass(sources).of("evaluation"), key=lambda f: f.path)
     books = _notebook_texts(sorted(sources.notebooks, key=lambda nb: nb.path))
     return EvaluationFacts(
-        output_metrics=_bounded_metrics(_output_metrics(books, units)),
-        baseline=_bounded([*(readme.baseline() if readme else ()), *_code_baseline(units),
+        output_metrics=_bounded_metrics(_output_metrics(books, code)),
+        baseline=_bounded([*(readme.baseline() if readme else ()), *(e for f in code for e in f.baseline),
                            *(e for nb in books for e in nb.baseline())]),
-        validation=_bounded_signals([*_code_validation(units), *_config_validation(sources),
+        validation=_bounded_signals([*(s for f in code for s in f.validation), *_config_validation(sources),
                                      *(readme.validation() if readme else ())]),
         uncertainty=_bounded([*(readme.uncertainty() if readme else ()),
                               *(e for nb in books for e in nb.uncertainty())]),
@@ -764,33 +757,46 @@ def _metric_of(node: ast.AST) -> str | None:
     return None
 
 
-def _unnamed_value_metric(cell: _Cell, unit: CodeUnit | None) -> OutputMetric | None:
+@dataclass(frozen=True)
+class _CellValueNames:
+    """The metrics a notebook code cell's code names for a bare value its output may show."""
+
+    last_expression: str | None   # the metric the cell's last expression computes (shown as its result)
+    single_print: str | None      # the metric of the one value its only `print(...)` prints
+
+
+def _cell_value_names(unit: CodeUnit) -> _CellValueNames | None:
+    """What a notebook cell's code names for a bare value it shows; None when it names no metric."""
+    if not unit.tree.body:
+        return None
+    last = unit.tree.body[-1]
+    prints = [n for n in nodes_of(unit.tree, ast.Call) if isinstance(n.func, ast.Name) and n.func.id == "print"]
+    values = [a for a in prints[0].args if not isinstance(a, ast.Constant)] if len(prints) == 1 else []
+    names = _CellValueNames(last_expression=_metric_of(last.value) if isinstance(last, ast.Expr) else None,
+                            single_print=_metric_of(values[0]) if len(values) == 1 else None)
+    return names if names.last_expression is not None or names.single_print is not None else None
+
+
+def _unnamed_value_metric(cell: _Cell, names: _CellValueNames | None) -> OutputMetric | None:
     """A bare number the cell shows, named by the code that produced it: the cell's last expression
     (`accuracy_score(y_test, pred)`) or its single `print(...)` of a metric value."""
-    if unit is None or not unit.tree.body:
+    if names is None:
         return None
     if cell.result is not None:
-        last = unit.tree.body[-1]
         number = _BARE_NUMBER.fullmatch(cell.result)
-        source = last.value if isinstance(last, ast.Expr) else None
+        name = names.last_expression
     else:
         printed = [ln for ln in cell.text.split("\n") if ln.strip()]
         number = _BARE_NUMBER.fullmatch(printed[0]) if len(printed) == 1 else None
-        prints = [n for n in nodes_of(unit.tree, ast.Call) if isinstance(n.func, ast.Name)
-                  and n.func.id == "print"]
-        values = [a for a in prints[0].args if not isinstance(a, ast.Constant)] if len(prints) == 1 else []
-        source = values[0] if len(values) == 1 else None
-    if number is None or source is None or "." not in number.group(1) and number.group(2) is None:
-        return None
-    name = _metric_of(source)
-    if name is None:
+        name = names.single_print
+    if number is None or name is None or "." not in number.group(1) and number.group(2) is None:
         return None
     value = number.group(1) + ("%" if number.group(2) else "")
     return OutputMetric(name=name, value=value, evidence=cell.evidence(number.group(0).strip()))
 
 
-def _output_metrics(books: list[_NotebookText], units: list[CodeUnit]) -> Iterator[OutputMetric]:
-    cells = {(u.path, u.cell): u for u in units if u.cell is not None}
+def _output_metrics(books: list[_NotebookText], code: list[_FileCode]) -> Iterator[OutputMetric]:
+    cells = {(f.path, number): names for f in code for number, names in f.cell_values.items()}
     for book in books:
         for cell in book.cells:
             if cell.kind != "output":
@@ -806,6 +812,33 @@ def _output_metrics(books: list[_NotebookText], units: list[CodeUnit]) -> Iterat
 
 
 # ==== code =========================================================================================
+
+@dataclass(frozen=True)
+class _FileCode:
+    """One file's part: its baseline evidence and validation signals, each cut to what `_bounded` and
+    `_bounded_signals` could keep of them, and what its notebook cells' code names for a bare value
+    they show (by cell number)."""
+
+    path: str
+    baseline: tuple[Evidence, ...]
+    validation: tuple[ValidationSignal, ...]
+    cell_values: dict[int, _CellValueNames]
+
+
+@per_file("evaluation")
+def _evaluation_in_file(file: SourceFile) -> _FileCode | None:
+    """One file's baseline evidence, validation signals and cell value names; None for a test file.
+
+    Each list is cut here with the merge's own bound: a place the bound drops within one file, it would
+    drop from the whole list too (`_bounded_signals` bounds each kind on its own, so the kind order it
+    gives one file's signals changes nothing)."""
+    if not file.units or is_test_path(file.path):
+        return None
+    cell_values = {unit.cell: names for unit in file.units
+                   if unit.cell is not None and (names := _cell_value_names(unit)) is not None}
+    return _FileCode(path=file.path, baseline=_bounded(_code_baseline(file.units)),
+                     validation=_bounded_signals(_code_validation(file.units)), cell_values=cell_values)
+
 
 def _tokens(identifier: str) -> list[str]:
     """The words of a snake_case or CamelCase identifier, lower-cased."""
@@ -850,7 +883,8 @@ def _assignments(tree: ast.Module) -> Iterator[tuple[list[ast.AST], ast.AST | No
 
 
 def _code_baseline(units: list[CodeUnit]) -> Iterator[Evidence]:
-    """DummyClassifier / DummyRegressor calls; definitions and model values named as a baseline."""
+    """DummyClassifier / DummyRegressor calls, and definitions and model values named as a baseline,
+    in one file's units."""
     for unit in units:
         for node in nodes_of(unit.tree, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
             if isinstance(node, ast.Call):
@@ -979,17 +1013,16 @@ def _date_split_lines(tree: ast.AST) -> Iterator[int]:
 
 
 def _code_validation(units: list[CodeUnit]) -> Iterator[ValidationSignal]:
-    """Validation signals in code; a data variable named for a split counts once per file."""
-    for group in by_path(units).values():
-        aliases = import_aliases([u.tree for u in group])
-        named: set[str] = set()
-        for unit in group:
-            for kind, line in _unit_validation(unit, aliases):
+    """Validation signals in one file's units; a data variable named for a split counts once."""
+    aliases = import_aliases([u.tree for u in units])
+    named: set[str] = set()
+    for unit in units:
+        for kind, line in _unit_validation(unit, aliases):
+            yield ValidationSignal(kind=kind, evidence=unit.evidence(line))
+        for kind, line in _named_splits(unit.tree):
+            if kind not in named:
+                named.add(kind)
                 yield ValidationSignal(kind=kind, evidence=unit.evidence(line))
-            for kind, line in _named_splits(unit.tree):
-                if kind not in named:
-                    named.add(kind)
-                    yield ValidationSignal(kind=kind, evidence=unit.evidence(line))
 
 
 def _unit_validation(unit: CodeUnit, aliases: dict[str, str]) -> Iterator[tuple[str, int]]:
