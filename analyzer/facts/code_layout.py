@@ -1,8 +1,9 @@
 """Where the project's logic lives (`code_layout`): reusable `.py` modules, or only notebook cells.
 
-Counted on the shared syntax trees (`code_units`): functions and classes defined in the project's own
-modules (tests, vendored and generated files, `setup.py`, `noxfile.py` and docs' `conf.py` left out, as
-in `complexity`), and, per notebook, the functions and classes its code cells define (cell numbers as
+Counted in the per-file code pass (`codepass`), each file giving its own definitions and imports and
+the detector resolving them across files: functions and classes defined in the project's own modules
+(tests, vendored and generated files, `setup.py`, `noxfile.py` and docs' `conf.py` left out, as in
+`complexity`), and, per notebook, the functions and classes its code cells define (cell numbers as
 evidence) and whether it uses the project's modules: an import that resolves to one of them (by dotted
 path from the root, a source root or any folder below, as the test detector resolves them), or a cell
 running one of the repository's scripts (`%run train.py`, `!python train.py`).
@@ -24,8 +25,10 @@ from dataclasses import dataclass
 
 from ..model import Evidence
 from ..sources import Sources
-from .complexity import UNDOCUMENTED_FILES, Definition, definitions, excluded_reason
-from .pycode import CodeUnit, by_path, code_units, nodes_of
+from .codepass import SourceFile, code_pass, per_file
+from .common import excerpt
+from .complexity import UNDOCUMENTED_FILES, definitions, excluded_file_reason
+from .pycode import CodeUnit, nodes_of
 from .testing import project_module_names
 
 NOT_DUPLICATES = frozenset({"main"})
@@ -101,19 +104,76 @@ def _is_project_module(name: str, known: frozenset[str]) -> bool:
     return any(".".join(parts[:end]) in known for end in range(1, len(parts) + 1))
 
 
+@dataclass(frozen=True, kw_only=True)
+class _Defined:
+    """A function or class at the top of a module or notebook cell, with its parameter names (None for a
+    class)."""
+
+    name: str
+    evidence: Evidence
+    parameters: frozenset[str] | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class _ModuleFile:
+    """A judged `.py` module: its top-level functions and classes (none counted for `setup.py` & co.)."""
+
+    path: str
+    definitions: tuple[_Defined, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Cell:
+    """A notebook code cell that parses: its definitions and (evidence, absolute dotted name) of its imports."""
+
+    number: int
+    definitions: tuple[_Defined, ...]
+    imports: tuple[tuple[Evidence, str], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class _NotebookFile:
+    """A judged notebook's parsed code cells, in order."""
+
+    path: str
+    cells: tuple[_Cell, ...]
+
+
+@per_file("code_layout")
+def _code_layout_in_file(file: SourceFile) -> _ModuleFile | _NotebookFile | None:
+    if not file.units or excluded_file_reason(file):
+        return None
+    if file.module is None:
+        return _NotebookFile(path=file.path, cells=tuple(_cell(unit) for unit in file.units))
+    counted = posixpath.basename(file.path) not in UNDOCUMENTED_FILES
+    return _ModuleFile(path=file.path, definitions=tuple(_top_definitions(file.units[0]) if counted else ()))
+
+
+def _top_definitions(unit: CodeUnit) -> Iterator[_Defined]:
+    """The functions and classes of a module or cell, methods left out."""
+    for d in definitions(unit.tree.body):
+        if d.kind != "method":
+            yield _Defined(name=d.qualname, evidence=unit.evidence(d.node.lineno), parameters=_parameters(d.node))
+
+
+def _cell(unit: CodeUnit) -> _Cell:
+    return _Cell(number=unit.cell, definitions=tuple(_top_definitions(unit)),
+                 imports=tuple((unit.evidence(line), name) for line, name in _imported_names(unit.tree)))
+
+
 @dataclass(frozen=True)
 class _Project:
     """What a notebook is compared with: the project's module names, scripts and top-level definitions."""
 
     known: frozenset[str]
     scripts: frozenset[str]
-    defined: dict[str, list[tuple[Evidence, frozenset[str] | None]]]
+    defined: dict[str, list[_Defined]]
 
-    def module_definition(self, definition: Definition, notebook: str) -> Evidence | None:
+    def module_definition(self, definition: _Defined, notebook: str) -> Evidence | None:
         """The first module definition like `definition` (a notebook's) in the same project."""
-        params = _parameters(definition.node)
-        return next((e for e, other in self.defined.get(definition.qualname, ())
-                     if _same_project(notebook, e.path) and _alike(params, other)), None)
+        return next((d.evidence for d in self.defined.get(definition.name, ())
+                     if _same_project(notebook, d.evidence.path) and _alike(definition.parameters, d.parameters)),
+                    None)
 
 
 def _parameters(node: ast.AST) -> frozenset[str] | None:
@@ -159,40 +219,44 @@ def import_name(notebook: str, module: str) -> str | None:
     return ".".join(parts) if all(p.isidentifier() for p in parts) else None
 
 
-def _notebook(path: str, cells: list[CodeUnit], project: _Project, sources_by_cell: dict[int, str]) -> NotebookCode:
+def _cell_evidence(notebook: str, cell: int, text: str) -> Evidence:
+    """Evidence for `text` in a notebook cell, as `CodeUnit.evidence` gives it."""
+    return Evidence(path=notebook, line=cell, excerpt=excerpt(f"cell {cell}: {text}"))
+
+
+def _notebook(notebook: _NotebookFile, project: _Project, sources_by_cell: dict[int, str]) -> NotebookCode:
     defined: list[NotebookDefinition] = []
     uses: list[Evidence] = []
-    for cell in cells:
-        defined.extend(NotebookDefinition(name=d.qualname, evidence=cell.evidence(d.node.lineno),
-                                          also_in=project.module_definition(d, path))
-                       for d in definitions(cell.tree.body) if d.kind != "method")
-        uses.extend(cell.evidence(line) for line, name in _imported_names(cell.tree)
-                    if _is_project_module(name, project.known))
-        for match in _RUNS_SCRIPT.finditer(sources_by_cell.get(cell.cell, "")):
+    for cell in notebook.cells:
+        defined.extend(NotebookDefinition(name=d.name, evidence=d.evidence,
+                                          also_in=project.module_definition(d, notebook.path))
+                       for d in cell.definitions)
+        uses.extend(evidence for evidence, name in cell.imports if _is_project_module(name, project.known))
+        for match in _RUNS_SCRIPT.finditer(sources_by_cell.get(cell.number, "")):
             if posixpath.basename(match.group(1)) in project.scripts:
-                uses.append(cell.evidence(None, match.group(0).strip()))
-    return NotebookCode(path=path, definitions=tuple(defined), uses_modules=tuple(uses))
+                uses.append(_cell_evidence(notebook.path, cell.number, match.group(0).strip()))
+    return NotebookCode(path=notebook.path, definitions=tuple(defined), uses_modules=tuple(uses))
+
+
+def _project(modules: list[_ModuleFile]) -> _Project:
+    """The judged modules' names, script names and top-level definitions (but `main`), in file order."""
+    defined: dict[str, list[_Defined]] = {}
+    for module in modules:
+        for d in module.definitions:
+            if d.name not in NOT_DUPLICATES:
+                defined.setdefault(d.name, []).append(d)
+    return _Project(known=project_module_names(m.path for m in modules),
+                    scripts=frozenset(posixpath.basename(m.path) for m in modules), defined=defined)
 
 
 def detect_code_layout(sources: Sources) -> CodeLayout:
     """Functions and classes in modules versus notebooks, and which notebooks use the project's modules."""
-    units = [u for u in code_units(sources)
-             if excluded_reason(u.path, u.lines if u.cell is None else ()) is None]
-    modules = [u for u in units if u.cell is None and posixpath.basename(u.path) not in UNDOCUMENTED_FILES]
-    defined: dict[str, list[tuple[Evidence, frozenset[str] | None]]] = {}
-    counted: dict[str, int] = {}
-    for unit in modules:
-        tops = [d for d in definitions(unit.tree.body) if d.kind != "method"]
-        counted[unit.path] = len(tops)
-        for d in tops:
-            if d.qualname not in NOT_DUPLICATES:
-                defined.setdefault(d.qualname, []).append((unit.evidence(d.node.lineno), _parameters(d.node)))
-    project = _Project(known=project_module_names(u.path for u in units if u.cell is None),
-                       scripts=frozenset(posixpath.basename(u.path) for u in units if u.cell is None),
-                       defined=defined)
+    files = code_pass(sources).of("code_layout")
+    modules = [f for f in files if isinstance(f, _ModuleFile)]
+    project = _project(modules)
     raw_cells = {nb.path: {c.number: c.source for c in nb.code_cells} for nb in sources.notebooks}
-    notebooks = [_notebook(path, cells, project, raw_cells.get(path, {}))
-                 for path, cells in sorted(by_path([u for u in units if u.cell is not None]).items())]
-    return CodeLayout(module_definitions=sum(counted.values()),
-                      modules=tuple(sorted(p for p, n in counted.items() if n)),
+    notebooks = [_notebook(notebook, project, raw_cells.get(notebook.path, {}))
+                 for notebook in sorted((f for f in files if isinstance(f, _NotebookFile)), key=lambda n: n.path)]
+    return CodeLayout(module_definitions=sum(len(m.definitions) for m in modules),
+                      modules=tuple(sorted(m.path for m in modules if m.definitions)),
                       notebooks=tuple(notebooks))

@@ -1,9 +1,10 @@
 """Code-quality metrics (`code_metrics`): cyclomatic complexity of every function, method and notebook
 cell, maintainability index and line counts of every module, and docstring coverage of the public API.
 
-Everything is computed on the syntax trees the scan already holds (`code_units`): radon's visitors run
-on those trees (`ComplexityVisitor`, `HalsteadVisitor`) and `radon.metrics.mi_compute` combines their
-numbers, so no file is read, tokenised or parsed again. Ranks are radon's: complexity A (1–5),
+Everything is computed in the per-file code pass (`codepass`), on each file's syntax trees as it is
+read: radon's visitors run on those trees (`ComplexityVisitor`, `HalsteadVisitor`) and
+`radon.metrics.mi_compute` combines their numbers, so no file is read, tokenised or parsed again; the
+detector sorts what the files gave. Ranks are radon's: complexity A (1–5),
 B (6–10), C (11–20), D (21–30), E (31–40), F (41+); maintainability index A (> 19), B (10–19), C (≤ 9).
 
 Lines are counted in one cheap pass over each module's text: a line is *blank* when empty after
@@ -34,7 +35,7 @@ import ast
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from radon.complexity import cc_rank
 from radon.metrics import halstead_visitor_report, mi_compute, mi_rank
@@ -42,7 +43,8 @@ from radon.visitors import ComplexityVisitor, Function, HalsteadVisitor
 
 from ..model import Evidence
 from ..sources import Sources
-from .pycode import CodeUnit, code_units
+from .codepass import SourceFile, code_pass, per_file
+from .pycode import CodeUnit
 from .testing import is_test_path
 
 VENDORED_FOLDERS = frozenset({
@@ -71,6 +73,12 @@ def excluded_reason(path: str, lines: tuple[str, ...] | list[str] = ()) -> str |
     if any(_GENERATED_HEADER.search(line) for line in lines[:HEADER_LINES] if line.lstrip().startswith("#")):
         return "generated"
     return None
+
+
+def excluded_file_reason(file: SourceFile) -> str | None:
+    """`excluded_reason` of a file the code pass read: a module by its path and first lines, a notebook by
+    its path."""
+    return excluded_reason(file.path, file.units[0].lines if file.module is not None and file.units else ())
 
 
 def _documentable(path: str) -> bool:
@@ -331,12 +339,13 @@ def _block(unit: CodeUnit, line: int, name: str, kind: str, complexity: int, len
 
 @dataclass
 class _Collected:
-    functions: list[BlockMetric]
-    cells: list[BlockMetric]
-    modules: list[ModuleMetric]
-    public: list[PublicDefinition]
-    excluded: dict[str, str]
-    problems: list[Evidence]
+    """What one file's units measured so far."""
+
+    functions: list[BlockMetric] = field(default_factory=list)
+    cells: list[BlockMetric] = field(default_factory=list)
+    modules: list[ModuleMetric] = field(default_factory=list)
+    public: list[PublicDefinition] = field(default_factory=list)
+    problems: list[Evidence] = field(default_factory=list)
 
 
 def _statements(tree: ast.Module) -> tuple[int, list[tuple[int, int]]]:
@@ -384,23 +393,46 @@ def _measure_unit(unit: CodeUnit, out: _Collected) -> None:
             for d in defs if _counts_for_docstrings(d))
 
 
-def detect_code_metrics(sources: Sources) -> CodeMetrics:
-    """Complexity of every function, method and notebook cell, module maintainability and docstrings."""
-    out = _Collected(functions=[], cells=[], modules=[], public=[], excluded={}, problems=[])
-    for unit in code_units(sources):
-        reason = excluded_reason(unit.path, unit.lines if unit.cell is None else ())
-        if reason:
-            out.excluded[unit.path] = reason
-            continue
+@dataclass(frozen=True, kw_only=True)
+class _FileMetrics:
+    """One file's part: why it is not judged, or what it measured (units radon could not measure as
+    `problems`)."""
+
+    path: str
+    excluded: str | None = None
+    functions: tuple[BlockMetric, ...] = ()
+    cells: tuple[BlockMetric, ...] = ()
+    modules: tuple[ModuleMetric, ...] = ()
+    public: tuple[PublicDefinition, ...] = ()
+    problems: tuple[Evidence, ...] = ()
+
+
+@per_file("code_metrics")
+def _code_metrics_in_file(file: SourceFile) -> _FileMetrics | None:
+    if not file.units:
+        return None
+    reason = excluded_file_reason(file)
+    if reason:
+        return _FileMetrics(path=file.path, excluded=reason)
+    out = _Collected()
+    for unit in file.units:
         try:
             _measure_unit(unit, out)
         except RecursionError:  # a tree too deep for radon's recursive visitors: skip it, say so
             out.problems.append(unit.evidence(None, "too deeply nested to measure"))
+    return _FileMetrics(path=file.path, functions=tuple(out.functions), cells=tuple(out.cells),
+                        modules=tuple(out.modules), public=tuple(out.public), problems=tuple(out.problems))
+
+
+def detect_code_metrics(sources: Sources) -> CodeMetrics:
+    """Complexity of every function, method and notebook cell, module maintainability and docstrings."""
+    files = code_pass(sources).of("code_metrics")
     return CodeMetrics(
-        functions=tuple(sorted(out.functions, key=_worst_first)),
-        cells=tuple(sorted(out.cells, key=_worst_first)),
-        modules=tuple(sorted(out.modules, key=lambda m: m.path)),
-        docstrings=DocstringCoverage(definitions=tuple(sorted(out.public, key=lambda d: (d.path, d.line)))),
-        excluded=tuple(sorted(out.excluded.items())),
-        problems=tuple(out.problems),
+        functions=tuple(sorted((b for f in files for b in f.functions), key=_worst_first)),
+        cells=tuple(sorted((b for f in files for b in f.cells), key=_worst_first)),
+        modules=tuple(sorted((m for f in files for m in f.modules), key=lambda m: m.path)),
+        docstrings=DocstringCoverage(definitions=tuple(sorted((d for f in files for d in f.public),
+                                                              key=lambda d: (d.path, d.line)))),
+        excluded=tuple(sorted((f.path, f.excluded) for f in files if f.excluded)),
+        problems=tuple(e for f in files for e in f.problems),
     )
