@@ -3,7 +3,8 @@ which metrics its code computes — so a check can judge whether the reported me
 
 Read without running anything:
 
-* Python modules and notebook code cells (test files left out), through their syntax trees:
+* Python modules and notebook code cells (test files left out), through their syntax trees, read file by
+  file in the code pass (`codepass`; the part `task`):
   estimators (`RandomForestClassifier`, `XGBRegressor`, `KMeans`, `Prophet` …), losses
   (`CrossEntropyLoss`, `MSELoss`, keras `loss='binary_crossentropy'`, boosting `objective=`),
   metric calls (`f1_score`, torchmetrics, keras `metrics=[...]`, `evaluate.load("bleu")`, custom
@@ -32,18 +33,11 @@ from dataclasses import dataclass
 from ..model import Evidence
 from ..sources import Sources
 from . import task_vocabulary as vocab
+from .codepass import SourceFile, code_pass, per_file
 from .comments import comments
 from .common import excerpt
 from .metric_mentions import METRIC_PATTERN, canonical_name
-from .pycode import (
-    CodeUnit,
-    by_path,
-    code_units,
-    dotted_name,
-    import_aliases,
-    nodes_of,
-    qualified_name,
-)
+from .pycode import CodeUnit, dotted_name, import_aliases, nodes_of, qualified_name
 from .readme import ReadmeSource
 from .readme_document import (
     Block,
@@ -159,23 +153,72 @@ def _is_readme(path: str) -> bool:
 # ==== collecting, bounded ==========================================================================
 
 
-class _Collector:
-    """Signals and metrics as they are found: each kept once, at most a capped number per kind / name;
-    task signals are also counted past the cap (`totals`), so the dominant task is still known."""
+Finding = TaskSignal | ImbalanceSignal | CodeMetric
+
+
+def _identity(finding: Finding) -> tuple:
+    """What makes a finding the same as one found before: a task signal once per (kind, reason, file),
+    an imbalance signal once per (kind, place), a metric once per (name, place)."""
+    where = finding.evidence
+    if isinstance(finding, TaskSignal):
+        return "task", finding.kind, finding.reason, where.path
+    if isinstance(finding, ImbalanceSignal):
+        return "imbalance", finding.kind, where.path, where.line
+    return "metric", finding.name, where.path, where.line
+
+
+class _Findings:
+    """Signals and metrics as they are reported, each passed on once (see `_identity`) to `_keep`."""
 
     def __init__(self) -> None:
+        self._seen: set[tuple] = set()
+
+    def task(self, kind: str, reason: str, evidence: Evidence) -> None:
+        self.add(TaskSignal(kind=kind, reason=reason, evidence=evidence))
+
+    def imbalanced(self, kind: str, evidence: Evidence) -> None:
+        self.add(ImbalanceSignal(kind=kind, evidence=evidence))
+
+    def metric(self, name: str, reason: str, evidence: Evidence, *, kind: str | None = None) -> None:
+        """A metric the code computes; it is also a signal for the task that metric belongs to."""
+        self.add(CodeMetric(name=name, evidence=evidence))
+        task = kind or vocab.METRIC_KINDS.get(name)
+        if task:
+            self.task(task, reason, evidence)
+
+    def add(self, finding: Finding) -> None:
+        """`finding` kept unless the same one was reported before."""
+        key = _identity(finding)
+        if key not in self._seen:
+            self._seen.add(key)
+            self._keep(finding)
+
+    def _keep(self, finding: Finding) -> None:
+        raise NotImplementedError
+
+
+class _FileFindings(_Findings):
+    """One file's findings, each once, in the order found (the code pass's summary of a file)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[Finding] = []
+
+    def _keep(self, finding: Finding) -> None:
+        self.found.append(finding)
+
+
+class _Collector(_Findings):
+    """Signals and metrics of the whole repository: each kept once, at most a capped number per kind /
+    name; task signals are also counted past the cap (`totals`), so the dominant task is still known."""
+
+    def __init__(self) -> None:
+        super().__init__()
         self.signals: list[TaskSignal] = []
         self.imbalance: list[ImbalanceSignal] = []
         self.metrics: list[CodeMetric] = []
         self.totals: dict[str, int] = {}
-        self._seen: set[tuple] = set()
         self._kept: dict[tuple[str, str], int] = {}
-
-    def _new(self, key: tuple) -> bool:
-        if key in self._seen:
-            return False
-        self._seen.add(key)
-        return True
 
     def _room(self, group: tuple[str, str], cap: int) -> bool:
         if self._kept.get(group, 0) >= cap:
@@ -183,25 +226,16 @@ class _Collector:
         self._kept[group] = self._kept.get(group, 0) + 1
         return True
 
-    def task(self, kind: str, reason: str, evidence: Evidence) -> None:
-        if self._new(("task", kind, reason, evidence.path)):
-            self.totals[kind] = self.totals.get(kind, 0) + 1
-            if self._room(("task", kind), MAX_SIGNALS_PER_KIND):
-                self.signals.append(TaskSignal(kind=kind, reason=reason, evidence=evidence))
-
-    def imbalanced(self, kind: str, evidence: Evidence) -> None:
-        if self._new(("imbalance", kind, evidence.path, evidence.line)) and self._room(
-                ("imbalance", kind), MAX_SIGNALS_PER_KIND):
-            self.imbalance.append(ImbalanceSignal(kind=kind, evidence=evidence))
-
-    def metric(self, name: str, reason: str, evidence: Evidence, *, kind: str | None = None) -> None:
-        """A metric the code computes; it is also a signal for the task that metric belongs to."""
-        if self._new(("metric", name, evidence.path, evidence.line)) and self._room(
-                ("metric", name), MAX_METRICS_PER_NAME):
-            self.metrics.append(CodeMetric(name=name, evidence=evidence))
-        task = kind or vocab.METRIC_KINDS.get(name)
-        if task:
-            self.task(task, reason, evidence)
+    def _keep(self, finding: Finding) -> None:
+        if isinstance(finding, TaskSignal):
+            self.totals[finding.kind] = self.totals.get(finding.kind, 0) + 1
+            if self._room(("task", finding.kind), MAX_SIGNALS_PER_KIND):
+                self.signals.append(finding)
+        elif isinstance(finding, ImbalanceSignal):
+            if self._room(("imbalance", finding.kind), MAX_SIGNALS_PER_KIND):
+                self.imbalance.append(finding)
+        elif self._room(("metric", finding.name), MAX_METRICS_PER_NAME):
+            self.metrics.append(finding)
 
     def facts(self) -> TaskFacts:
         return TaskFacts(
@@ -221,16 +255,27 @@ def detect_task(sources: Sources, readme_source: ReadmeSource | None) -> TaskFac
         for cell in nb.cells:
             if cell.cell_type == "markdown":
                 _scan_markdown_cell(nb.path, cell.number, cell.source[:MAX_TEXT_CHARS], found)
-    for group in by_path(code_units(sources)).values():
-        if is_test_path(group[0].path):
-            continue
-        aliases = import_aliases([u.tree for u in group])
-        for unit in group:
-            _CodeScan(unit, aliases, found).run()
-    for path in sorted({*(m.path for m in sources.python_modules), *(nb.path for nb in sources.notebooks)}):
+    code = code_pass(sources)
+    for file_findings in code.of("task"):
+        for finding in file_findings:
+            found.add(finding)
+    for path in sorted({*(m.path for m in code.modules), *(nb.path for nb in sources.notebooks)}):
         if not is_test_path(path) and vocab.DOMAIN.search(_spaced(posixpath.basename(path))):
             found.imbalanced("domain", Evidence(path=path))
     return found.facts()
+
+
+@per_file("task")
+def _task_in_file(file: SourceFile) -> tuple[Finding, ...] | None:
+    """The signals and metrics of one file's code (its cells share their imports), each once, in the order
+    found; the collector bounds them across files. Nothing for a test file."""
+    if not file.units or is_test_path(file.path):
+        return None
+    aliases = import_aliases([u.tree for u in file.units])
+    found = _FileFindings()
+    for unit in file.units:
+        _CodeScan(unit, aliases, found).run()
+    return tuple(found.found)
 
 
 def _spaced(name: str) -> str:
@@ -287,7 +332,7 @@ def _scan_markdown_cell(path: str, number: int, source: str, found: _Collector) 
             path=path, line=number, excerpt=excerpt(f"cell {number}: {sentence}")), domain=True)
 
 
-def _scan_prose(text: str, found: _Collector, where, *, domain: bool) -> None:
+def _scan_prose(text: str, found: _Findings, where, *, domain: bool) -> None:
     """Imbalance words, a stated small positive rate and (when `domain`) domain words in prose;
     `where(offset, sentence)` makes the evidence."""
     for offset, sentence in _sentences(text):
@@ -340,7 +385,7 @@ _SCANNED_NODES = (ast.Call, ast.Dict, ast.FunctionDef, ast.AsyncFunctionDef, ast
 class _CodeScan:
     """One code unit's signals: calls, keywords, dictionaries, definitions, comments and strings."""
 
-    def __init__(self, unit: CodeUnit, aliases: dict[str, str], found: _Collector) -> None:
+    def __init__(self, unit: CodeUnit, aliases: dict[str, str], found: _Findings) -> None:
         self.unit = unit
         self.aliases = aliases
         self.found = found

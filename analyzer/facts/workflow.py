@@ -20,7 +20,9 @@
   files links to dataset hosts (Kaggle, UCI, Zenodo, Hugging Face datasets, figshare, …) and such
   commands in code blocks.
 
-Every field is sorted by path and line, deduplicated, and capped at 10 entries.
+The code is read file by file in the code pass (`codepass`; the part `workflow`); what needs every file
+(config mentions and imports, the caps) is settled after it. Every field is sorted by path and line,
+deduplicated, and capped at 10 entries.
 """
 from __future__ import annotations
 
@@ -34,17 +36,10 @@ from ..model import Evidence
 from ..project_files import MAKEFILE_NAMES, Makefile, TomlFile, read_makefile, read_toml
 from ..repo import RepoView
 from ..sources import Sources
+from .codepass import SourceFile, code_pass, per_file
 from .common import excerpt
 from .files import detect_docker
-from .pycode import (
-    CodeUnit,
-    by_path,
-    code_units,
-    dotted_name,
-    import_aliases,
-    nodes_of,
-    qualified_name,
-)
+from .pycode import CodeUnit, dotted_name, import_aliases, nodes_of, qualified_name
 from .readme import ReadmeSource
 from .readme_document import Document, parse_readme
 from .testing import is_test_path
@@ -268,7 +263,18 @@ def _main_guard(unit: CodeUnit) -> Evidence | None:
     return None
 
 
-def _entry_points(repo: RepoView, units: list[CodeUnit]) -> tuple[list[Evidence], list[Evidence]]:
+def _module_entry_points(unit: CodeUnit) -> list[Evidence]:
+    """A non-test module's entry points: nox sessions / invoke tasks, or a `train*` / `main*` / `run*`
+    module's main guard."""
+    name = posixpath.basename(unit.path)
+    if name in ("noxfile.py", "tasks.py"):
+        return _decorated_tasks(unit)
+    if _MAIN_MODULE.fullmatch(name) and (guard := _main_guard(unit)) is not None:
+        return [guard]
+    return []
+
+
+def _entry_points(repo: RepoView, code: list[_FileWorkflow]) -> tuple[list[Evidence], list[Evidence]]:
     """(entry points, dvc data deps)."""
     found, dvc_deps = [], []
     for f in repo.files:
@@ -298,14 +304,7 @@ def _entry_points(repo: RepoView, units: list[CodeUnit]) -> tuple[list[Evidence]
             stages, deps = _dvc_stages(f.path, text)
             found += stages
             dvc_deps += deps
-    for unit in units:
-        if unit.cell is not None or is_test_path(unit.path):
-            continue
-        name = posixpath.basename(unit.path)
-        if name in ("noxfile.py", "tasks.py"):
-            found += _decorated_tasks(unit)
-        elif _MAIN_MODULE.fullmatch(name) and (guard := _main_guard(unit)) is not None:
-            found.append(guard)
+    found += [e for file in code for e in file.entry_points]
     return found, dvc_deps
 
 
@@ -313,7 +312,7 @@ def _entry_points(repo: RepoView, units: list[CodeUnit]) -> tuple[list[Evidence]
 
 
 def _strings(units: list[CodeUnit]) -> set[str]:
-    """String constants of the code, split into path pieces: whole strings, segments, stems."""
+    """String constants of one file's code, split into path pieces: whole strings, segments, stems."""
     tokens: set[str] = set()
     for unit in units:
         for node in nodes_of(unit.tree, ast.Constant):
@@ -335,15 +334,14 @@ def _add_path_tokens(tokens: set[str], text: str) -> None:
 
 
 def _reads_config(units: list[CodeUnit]) -> bool:
-    """Whether any code calls or decorates with a config reader (yaml, json, OmegaConf, hydra, …)."""
-    for group in by_path(units).values():
-        aliases = import_aliases([u.tree for u in group])
-        for unit in group:
-            for node in nodes_of(unit.tree, ast.Call, ast.Attribute):
-                target = node.func if isinstance(node, ast.Call) else node
-                name = qualified_name(target, aliases) or ""
-                if name.startswith(_CONFIG_READERS):
-                    return True
+    """Whether one file's code calls or decorates with a config reader (yaml, json, OmegaConf, hydra, …)."""
+    aliases = import_aliases([u.tree for u in units])
+    for unit in units:
+        for node in nodes_of(unit.tree, ast.Call, ast.Attribute):
+            target = node.func if isinstance(node, ast.Call) else node
+            name = qualified_name(target, aliases) or ""
+            if name.startswith(_CONFIG_READERS):
+                return True
     return False
 
 
@@ -381,7 +379,7 @@ def _hyper_constant(unit: CodeUnit, upper_only: bool) -> int | None:
 
 
 def _imported_modules(units: list[CodeUnit]) -> set[str]:
-    """Last parts of every imported module name (`from .config import X` gives `config`)."""
+    """Last parts of every module name one file imports (`from .config import X` gives `config`)."""
     names: set[str] = set()
     for unit in units:
         for node in nodes_of(unit.tree, ast.Import, ast.ImportFrom):
@@ -394,25 +392,30 @@ def _imported_modules(units: list[CodeUnit]) -> set[str]:
     return names
 
 
-def _config_files(repo: RepoView, units: list[CodeUnit], readme_text: str) -> list[Evidence]:
-    tokens = _strings(units)
+def _config_constant(unit: CodeUnit) -> Evidence | None:
+    """The hyperparameter constant of a non-test config module (`config.py`, or any module in a config
+    folder, where lower-case names count too); None for other modules."""
+    in_folder = any(p.lower() in _CONFIG_FOLDERS for p in unit.path.split("/")[:-1])
+    if posixpath.basename(unit.path) not in _PY_CONFIG_NAMES and not in_folder:
+        return None
+    line = _hyper_constant(unit, upper_only=not in_folder)
+    return unit.evidence(line) if line is not None else None
+
+
+def _config_files(repo: RepoView, code: list[_FileWorkflow], readme_text: str) -> list[Evidence]:
+    """Config files the code reads, and config modules it imports or mentions."""
+    tokens = set().union(*(file.strings for file in code))
     _add_path_tokens(tokens, readme_text)
     found = []
-    if _reads_config(units):
+    if any(file.reads_config for file in code):
         found += [Evidence(path=f.path) for f in repo.files
                   if _is_config_data_file(f.path) and _mentioned(f.path, tokens)]
-    imported = _imported_modules(units)
-    for unit in units:
-        if unit.cell is not None or is_test_path(unit.path):
-            continue
-        in_folder = any(p.lower() in _CONFIG_FOLDERS for p in unit.path.split("/")[:-1])
-        name = posixpath.basename(unit.path)
-        if name not in _PY_CONFIG_NAMES and not in_folder:
-            continue
-        line = _hyper_constant(unit, upper_only=not in_folder)
-        stem = name[:-3]
-        if line is not None and (stem in imported or _mentioned(unit.path, tokens)):
-            found.append(unit.evidence(line))
+    imported = set().union(*(file.imported for file in code))
+    for file in code:
+        constant = file.config_constant
+        if constant is not None and (posixpath.basename(constant.path)[:-3] in imported
+                                     or _mentioned(constant.path, tokens)):
+            found.append(constant)
     return found
 
 
@@ -426,10 +429,9 @@ def _numeric(value: ast.AST) -> bool:
 
 
 def _hardcoded(units: list[CodeUnit]) -> list[Evidence]:
+    """Numeric literals passed as hyperparameter keywords in one non-test file's calls."""
     found = []
     for unit in units:
-        if is_test_path(unit.path):
-            continue
         for node in nodes_of(unit.tree, ast.Call):
             for keyword in node.keywords:
                 if keyword.arg in _HYPER_KEYWORDS and _numeric(keyword.value):
@@ -513,17 +515,16 @@ def _downloads_data(node: ast.FunctionDef | ast.AsyncFunctionDef, path: str) -> 
 
 
 def _code_data_access(units: list[CodeUnit]) -> list[Evidence]:
+    """Data-downloading functions and data-fetching calls of one non-test file (a notebook's cells share
+    their imports and constants)."""
     found = []
-    for group in by_path(units).values():
-        if is_test_path(group[0].path):
-            continue
-        aliases = import_aliases([u.tree for u in group])
-        constants = _module_strings(group)
-        for unit in group:
-            for node in nodes_of(unit.tree, ast.FunctionDef, ast.AsyncFunctionDef, ast.Call):
-                if ((isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _downloads_data(node, unit.path))
-                        or (isinstance(node, ast.Call) and _fetches_data(node, aliases, unit.path, constants))):
-                    found.append(unit.evidence(node.lineno))
+    aliases = import_aliases([u.tree for u in units])
+    constants = _module_strings(units)
+    for unit in units:
+        for node in nodes_of(unit.tree, ast.FunctionDef, ast.AsyncFunctionDef, ast.Call):
+            if ((isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _downloads_data(node, unit.path))
+                    or (isinstance(node, ast.Call) and _fetches_data(node, aliases, unit.path, constants))):
+                found.append(unit.evidence(node.lineno))
     return found
 
 
@@ -611,7 +612,7 @@ def _is_download_file(path: str) -> bool:
     return not helper or bool(_DATA_WORDS.search(name))
 
 
-def _data_access(repo: RepoView, sources: Sources, units: list[CodeUnit], readme_source: ReadmeSource | None,
+def _data_access(repo: RepoView, sources: Sources, code: list[_FileWorkflow], readme_source: ReadmeSource | None,
                  dvc_deps: list[Evidence]) -> list[Evidence]:
     files = [Evidence(path=f.path) for f in repo.files
              if f.path.endswith(".dvc") or _is_download_file(f.path)]
@@ -619,19 +620,60 @@ def _data_access(repo: RepoView, sources: Sources, units: list[CodeUnit], readme
     if readme_source is not None and readme_source.document is not None:
         readmes.insert(0, (readme_source.path, readme_source.document))
     documents = [e for path, doc in readmes for e in _document_data_access(path, doc)]
-    return files + dvc_deps + _code_data_access(units) + _notebook_shell_fetches(sources) + documents
+    in_code = [e for file in code for e in file.data_access]
+    return files + dvc_deps + in_code + _notebook_shell_fetches(sources) + documents
+
+
+# --- the code pass -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class _FileWorkflow:
+    """One file's part: what its code says of entry points, configs, hyperparameters and data access.
+
+    `entry_points`, `config_constant`, `hardcoded` and `data_access` are empty for a test file, the first
+    two also for a notebook; `strings` (path pieces of its string constants), `imported` (last parts of the
+    modules it imports) and `reads_config` count for every file.
+    """
+
+    entry_points: tuple[Evidence, ...]
+    strings: frozenset[str]
+    imported: frozenset[str]
+    reads_config: bool
+    config_constant: Evidence | None  # a config module's hyperparameter constant; kept if code imports or names it
+    hardcoded: tuple[Evidence, ...]
+    data_access: tuple[Evidence, ...]
+
+
+@per_file("workflow")
+def _workflow_in_file(file: SourceFile) -> _FileWorkflow | None:
+    """What one file's code (a module, or a notebook's cells) says for each field; nothing if none parses."""
+    if not file.units:
+        return None
+    units = file.units
+    test = is_test_path(file.path)
+    module = units[0] if file.module is not None and not test else None
+    return _FileWorkflow(
+        entry_points=tuple(_module_entry_points(module)) if module else (),
+        strings=frozenset(_strings(units)),
+        imported=frozenset(_imported_modules(units)),
+        reads_config=_reads_config(units),
+        config_constant=_config_constant(module) if module else None,
+        hardcoded=() if test else tuple(_hardcoded(units)),
+        data_access=() if test else tuple(_code_data_access(units)),
+    )
 
 
 def detect_workflow(repo: RepoView, sources: Sources, readme_source: ReadmeSource | None) -> WorkflowFacts:
     """Environments, entry points, read configs, hard-coded hyperparameters and data access."""
-    units = code_units(sources)
-    entry_points, dvc_deps = _entry_points(repo, units)
+    code = code_pass(sources).of("workflow")
+    entry_points, dvc_deps = _entry_points(repo, code)
     doc = readme_source.document if readme_source else None
     readme_text = "\n".join(doc.lines) if doc is not None else ""
     return WorkflowFacts(
         environments=_finish(_environments(repo)),
         entry_points=_finish(entry_points),
-        config_files=_finish(_config_files(repo, units, readme_text)),
-        hardcoded_hyperparameters=_finish(_hardcoded(units)),
-        data_access=_finish(_data_access(repo, sources, units, readme_source, dvc_deps)),
+        config_files=_finish(_config_files(repo, code, readme_text)),
+        hardcoded_hyperparameters=_finish([e for file in code for e in file.hardcoded]),
+        data_access=_finish(_data_access(repo, sources, code, readme_source, dvc_deps)),
     )
