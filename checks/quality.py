@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from portcheck.analyzer.check import check
 from portcheck.analyzer.facts.ci import CIFacts
 from portcheck.analyzer.facts.code_hygiene import PathFacts, SecretFacts
+from portcheck.analyzer.facts.codepass import SourceFile, code_pass, per_file
 from portcheck.analyzer.facts.common import excerpt
 from portcheck.analyzer.facts.dependencies import DependencyFacts
 from portcheck.analyzer.facts.files import LargeFiles
@@ -17,7 +18,7 @@ from portcheck.analyzer.facts.notebooks import NotebookFacts
 from portcheck.analyzer.facts.runstore import RunStoreFacts
 from portcheck.analyzer.model import Area, Evidence, Outcome, Severity
 from portcheck.analyzer.repo import RepoView
-from portcheck.analyzer.sources import PythonModule, Sources
+from portcheck.analyzer.sources import Sources
 from portcheck.analyzer.wording import plural
 
 from ._util import cap, names
@@ -122,13 +123,23 @@ def gitignore(gitignore: Evidence | None) -> Outcome:
     )
 
 
-def _encoding_problem(repo: RepoView, module: PythonModule) -> str | None:
-    """Why Python would refuse to read a module's bytes (not UTF-8, nor the encoding its coding line
-    declares), or None. The scan reads every module with replacement characters, so only a module
-    whose text holds one is read again."""
-    if "\ufffd" not in module.text:
+@per_file("readable_files")
+def _with_replacement_characters(file: SourceFile) -> str | None:
+    """The path of a module that parses but whose text holds a replacement character, or None.
+
+    The scan reads every module with replacement characters, so only such a module can hold bytes
+    Python refuses (see `_encoding_problem`); only these are read again.
+    """
+    module = file.module
+    if module is None or module.error or "\ufffd" not in module.text:
         return None
-    data = repo.read_bytes(module.path)
+    return module.path
+
+
+def _encoding_problem(repo: RepoView, path: str) -> str | None:
+    """Why Python would refuse to read the bytes of the module at `path` (not UTF-8, nor the encoding
+    its coding line declares), or None."""
+    data = repo.read_bytes(path)
     if data is None:
         return None
     try:
@@ -144,8 +155,10 @@ def _encoding_problem(repo: RepoView, module: PythonModule) -> str | None:
 def _unreadable(repo: RepoView, sources: Sources, notebooks: NotebookFacts, dependencies: DependencyFacts,
                 ci: CIFacts, linting: LintingFacts, runs: RunStoreFacts) -> Iterator[Evidence]:
     """Every input the scan could not read or parse, each with the reason (in the excerpt)."""
-    for module in sources.python_modules:
-        problem = module.error or _encoding_problem(repo, module)
+    code = code_pass(sources)
+    suspect = frozenset(code.of("readable_files"))
+    for module in code.modules:
+        problem = module.error or (_encoding_problem(repo, module.path) if module.path in suspect else None)
         if problem is not None:
             yield Evidence(path=module.path, excerpt=excerpt(problem))
     for notebook in notebooks.unreadable:

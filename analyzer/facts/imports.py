@@ -29,6 +29,7 @@ from packaging.utils import canonicalize_name
 from ..model import Evidence
 from ..repo import RepoView
 from ..sources import Sources
+from .codepass import SourceFile, code_pass, per_file
 from .dependencies import DependencyFacts
 from .import_names import (
     IMPORT_DISTRIBUTIONS,
@@ -37,7 +38,7 @@ from .import_names import (
     PROVIDED_BY,
     PYTHON2_STDLIB,
 )
-from .pycode import CodeUnit, code_units
+from .pycode import CodeUnit
 
 MAX_EVIDENCE = 5
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__"} | PYTHON2_STDLIB
@@ -220,6 +221,44 @@ def _is_build_script(path: str) -> bool:
     return posixpath.basename(path) == "setup.py"
 
 
+# ----- one file's imports -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Sighting:
+    """A possibly third-party import: its absolute dotted name, whether a guard makes it optional, and where."""
+
+    name: str
+    optional: bool
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class _FileImports:
+    """One file's part: its imports that are not obviously the standard library, generated or provided by
+    a notebook runtime, in order (whether the project or a declared name provides them is decided later)."""
+
+    path: str
+    sightings: tuple[_Sighting, ...]
+
+
+@per_file("imports")
+def _imports_in_file(file: SourceFile) -> _FileImports | None:
+    """The imports of one module or notebook that may be third-party; None for `setup.py` or without any."""
+    if not file.units or _is_build_script(file.path):
+        return None
+    sightings = tuple(_Sighting(imported.name, imported.optional, unit.evidence(imported.line))
+                      for unit in file.units for imported in _unit_imports(unit)
+                      if not _never_third_party(imported.name, unit))
+    return _FileImports(path=file.path, sightings=sightings) if sightings else None
+
+
+def _never_third_party(name: str, unit: CodeUnit) -> bool:
+    """The standard library, a protobuf-generated module, or what the notebook runtime provides."""
+    top = name.split(".")[0]
+    return top in _STDLIB or bool(_GENERATED.search(top)) or _runtime_provided(name, unit)
+
+
 # ----- the detector -------------------------------------------------------------------------------
 
 
@@ -229,16 +268,12 @@ def detect_imports(repo: RepoView, sources: Sources, dependencies: DependencyFac
     local = _local_modules(repo)
     declared = {d.name for d in dependencies.dependencies} | set(dependencies.locked)
     found: dict[str, list[tuple[bool, Evidence]]] = {}
-    for unit in code_units(sources):
-        if _is_build_script(unit.path):
-            continue
-        for imported in _unit_imports(unit):
-            top = imported.name.split(".")[0]
-            if (top in _STDLIB or local.provides(top, unit.path) or _GENERATED.search(top)
-                    or canonicalize_name(top) in dependencies.own_names or _runtime_provided(imported.name, unit)):
+    for file in code_pass(sources).of("imports"):
+        for sighting in file.sightings:
+            top = sighting.name.split(".")[0]
+            if local.provides(top, file.path) or canonicalize_name(top) in dependencies.own_names:
                 continue
-            found.setdefault(_table_key(imported.name), []).append(
-                (imported.optional, unit.evidence(imported.line)))
+            found.setdefault(_table_key(sighting.name), []).append((sighting.optional, sighting.evidence))
     packages = []
     for module in sorted(found):
         sightings = sorted(found[module], key=lambda s: (s[0], s[1].path, s[1].line or 0))

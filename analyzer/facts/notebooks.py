@@ -46,7 +46,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -54,8 +54,9 @@ from typing import Any
 from ..gitsafe import TreeEntry
 from ..model import Evidence
 from ..sources import Notebook, NotebookCell, Sources, cell_as_python, parse_python
+from .codepass import SourceFile, code_pass, per_file
 from .common import excerpt
-from .pycode import by_path, code_units, import_aliases, qualified_name
+from .pycode import import_aliases, qualified_name
 from .readme_document import parse_markdown_cell
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -119,6 +120,16 @@ class LateImport:
     cell: int
     statement: str
     repeated: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotebookImports:
+    """Where a notebook's imports stand, read from its parsed code cells (see `NotebookReport`)."""
+
+    path: str
+    late_imports: tuple[LateImport, ...] = ()
+    first_work_cell: int | None = None
+    import_cell: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -328,11 +339,18 @@ def detect_notebooks(sources: Sources, tree: list[TreeEntry] | None = None) -> N
         with_git = any(f.tracked for f in sources.repo.files)
         keep = {f.path for f in files if f.tracked or not with_git}
         books = [nb for path, nb in sorted(listed.items()) if path in keep]
-    parsed = by_path(code_units(sources)) if books else {}
+    found = {imports.path: imports for imports in code_pass(sources).of("notebooks")} if books else {}
     return NotebookFacts(notebooks=tuple(
-        inspect_notebook(nb, {u.cell: u.tree for u in parsed.get(nb.path, ()) if u.cell is not None}
-                         if nb.path in listed else None)
+        inspect_notebook(nb, found.get(nb.path, NotebookImports(path=nb.path)) if nb.path in listed else None)
         for nb in books))
+
+
+@per_file("notebooks")
+def _notebook_imports_in_file(file: SourceFile) -> NotebookImports | None:
+    """A notebook's imports (None for a module, or a notebook without a parsed code cell)."""
+    if file.module is not None or not file.units:
+        return None
+    return _notebook_imports(file.path, [(unit.cell, unit.tree) for unit in file.units])
 
 
 def _read(sources: Sources, path: str) -> Notebook:
@@ -343,17 +361,16 @@ def _read(sources: Sources, path: str) -> Notebook:
     return sources.notebook_from_text(path, text)
 
 
-def inspect_notebook(nb: Notebook, trees: Mapping[int, ast.Module] | None = None) -> NotebookReport:
+def inspect_notebook(nb: Notebook, imports: NotebookImports | None = None) -> NotebookReport:
     """Everything one notebook shows (see the module's definitions).
 
-    `trees` maps code cell numbers to their already parsed source (magics blanked); cells missing
-    from it are taken as not parsable. Without it, the code cells are parsed here.
+    `imports` is what the code pass found in its code cells; without it, the code cells are parsed here.
     """
     if nb.error is not None:
         return NotebookReport(path=nb.path, error=nb.error)
     code = nb.code_cells
-    if trees is None:
-        trees = _parse_cells(code)
+    if imports is None:
+        imports = _notebook_imports(nb.path, _parse_cells(code))
     errors = tuple(_cell_error(c.number, out) for c in code for out in c.outputs
                    if out.get("output_type") == "error")
     executed = [(c.number, c.execution_count) for c in code if c.execution_count is not None]
@@ -363,16 +380,16 @@ def inspect_notebook(nb: Notebook, trees: Mapping[int, ast.Module] | None = None
             order_break = OrderBreak(first_cell=cell_a, first_count=count_a,
                                      second_cell=cell_b, second_count=count_b)
             break
-    late, first_work, import_cell = _late_imports(code, trees)
     outputs = [o for c in code for o in _cell_outputs(c)]
     return NotebookReport(
         path=nb.path, code_cells=len(code), errors=errors, order_break=order_break,
         unexecuted=bool(code) and not executed,
-        gaps=_count_gaps(code), late_imports=late, first_work_cell=first_work, import_cell=import_cell,
+        gaps=_count_gaps(code), late_imports=imports.late_imports, first_work_cell=imports.first_work_cell,
+        import_cell=imports.import_cell,
         output_bytes=sum(o.size for o in outputs),
         largest_output=max(outputs, key=lambda o: (o.size, -o.cell), default=None),
         oversized_outputs=tuple(o for o in outputs if o.oversized),
-        narrative=_narrative(nb.cells, first_work),
+        narrative=_narrative(nb.cells, imports.first_work_cell),
     )
 
 
@@ -385,13 +402,14 @@ def _cell_error(cell: int, output: dict) -> CellError:
     return CellError(cell=cell, ename=ename or "error", evalue=evalue)
 
 
-def _parse_cells(code: list[NotebookCell]) -> dict[int, ast.Module]:
-    """Code cells parsed as Python (magics blanked), for notebooks the shared code units do not cover."""
-    trees = {}
+def _parse_cells(code: list[NotebookCell]) -> list[tuple[int, ast.Module]]:
+    """(cell number, tree) of the code cells that parse as Python (magics blanked), in order, for
+    notebooks the code pass does not read."""
+    trees = []
     for cell in code:
         parsed = parse_python("cell", cell_as_python(cell.source))
         if parsed.tree is not None:
-            trees[cell.number] = parsed.tree
+            trees.append((cell.number, parsed.tree))
     return trees
 
 
@@ -429,11 +447,10 @@ _SETUP_CALLS = frozenset({
 _SETUP_PREFIXES = ("sys.path.", "os.environ")
 
 
-def _late_imports(code: list[NotebookCell], trees: Mapping[int, ast.Module]
-                  ) -> tuple[tuple[LateImport, ...], int | None, int | None]:
-    """Late imports, the first cell doing work, and where imports belong (see `NotebookReport`)."""
-    cells = [(c.number, trees[c.number], list(_imports(trees[c.number].body)))
-             for c in code if c.number in trees and trees[c.number].body]
+def _notebook_imports(path: str, trees: list[tuple[int, ast.Module]]) -> NotebookImports:
+    """Late imports, the first cell doing work, and where imports belong (see `NotebookReport`), from
+    the (cell number, tree) of each code cell that parses, in cell order."""
+    cells = [(number, tree, list(_imports(tree.body))) for number, tree in trees if tree.body]
     aliases = import_aliases([ast.Module(body=[node for *_, nodes in cells for node in nodes], type_ignores=[])])
     late: list[LateImport] = []
     seen: set[str] = set()
@@ -450,7 +467,7 @@ def _late_imports(code: list[NotebookCell], trees: Mapping[int, ast.Module]
         seen.update(statements)
     if import_cell is None and cells:
         import_cell = cells[0][0]
-    return tuple(late), first_work, import_cell
+    return NotebookImports(path=path, late_imports=tuple(late), first_work_cell=first_work, import_cell=import_cell)
 
 
 def _imports(body: list[ast.stmt]) -> Iterator[ast.Import | ast.ImportFrom]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from ..model import Evidence
 from ..repo import RepoView
 from ..sources import PythonModule, Sources
+from .codepass import SourceFile, code_pass, per_file
 from .common import excerpt
 from .import_names import IMPORT_DISTRIBUTIONS
 from .pycode import nodes_of
@@ -143,6 +144,52 @@ def _is_test_module(module: PythonModule) -> bool:
     return is_test_path(module.path) or (module.tree is not None and bool(_testcase_classes(module.tree)))
 
 
+@dataclass(frozen=True, kw_only=True)
+class _ModuleTests:
+    """One module's part: whether it is a test module, its size, and for a test module its tests (None
+    without any), why it did not parse (None when it did) and its imports (see `_imports`)."""
+
+    path: str
+    is_test: bool
+    lines: int
+    tests: TestFile | None = None
+    unparsable: Evidence | None = None
+    imports: tuple[tuple[str | None, str], ...] = ()
+
+    def imported_names(self, helpers: frozenset[str]) -> Iterator[str]:
+        """The absolute dotted names it imports, less the imports of test helpers beside it (`helpers`
+        being every module and folder name of the test files, by path)."""
+        return (name for helper, name in self.imports if helper is None or helper not in helpers)
+
+
+@per_file("tests")
+def _tests_in_module(file: SourceFile) -> _ModuleTests | None:
+    """What `detect_tests` needs of one module (None for a notebook, which it does not read)."""
+    module = file.module
+    if module is None:
+        return None
+    lines = code_lines(module.text)
+    if not _is_test_module(module):
+        return _ModuleTests(path=module.path, is_test=False, lines=lines)
+    if module.tree is None:
+        return _ModuleTests(path=module.path, is_test=True, lines=lines,
+                            unparsable=Evidence(path=module.path, excerpt=excerpt(module.error or "not parsable")))
+    return _ModuleTests(path=module.path, is_test=True, lines=lines,
+                        tests=_test_file(module), imports=tuple(_imports(module)))
+
+
+def _test_file(module: PythonModule) -> TestFile | None:
+    """A parsed test module's test count, with evidence at its first test; None without any test."""
+    tests = find_test_definitions(module.tree)
+    if not tests:
+        return None
+    first = min(tests, key=lambda n: n.lineno)
+    line_text = module.text.splitlines()[first.lineno - 1] if first.lineno else ""
+    return TestFile(path=module.path, count=len(tests),
+                    evidence=Evidence(path=module.path, line=first.lineno,
+                                      excerpt=excerpt(f"{len(tests)} tests; {line_text}")))
+
+
 def code_lines(text: str) -> int:
     """Non-blank lines that are not `#` comments."""
     return sum(1 for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))
@@ -169,20 +216,20 @@ def _module_paths(path: str) -> Iterator[str]:
         yield "/".join(parts[:end])
 
 
-def _imported_names(module: PythonModule, helpers: frozenset[str]) -> Iterator[str]:
-    """Absolute dotted names imported anywhere in `module` (`from a import b` gives `a.b`).
+def _imports(module: PythonModule) -> Iterator[tuple[str | None, str]]:
+    """Absolute dotted names imported anywhere in a parsed `module` (`from a import b` gives `a.b`).
 
-    An absolute import of a test helper beside the test file (`import utils` finding `tests/utils.py`,
-    `helpers` being every module and folder name of the test files, by path) is left out.
+    Each comes with the path an absolute import would also find beside the module (`tests/utils` for
+    `import utils` in `tests/test_x.py`), which leaves it out when that is a test helper; None for a
+    relative import.
     """
     folder = module.path.split("/")[:-1]
     beside = "/".join(folder)
-    for node in nodes_of(module.tree, ast.Import, ast.ImportFrom) if module.tree is not None else ():
+    for node in nodes_of(module.tree, ast.Import, ast.ImportFrom):
         if isinstance(node, ast.Import):
-            yield from (a.name for a in node.names if posixpath.join(beside, a.name.split(".")[0]) not in helpers)
+            yield from ((posixpath.join(beside, a.name.split(".")[0]), a.name) for a in node.names)
         elif isinstance(node, ast.ImportFrom):
-            if not node.level and posixpath.join(beside, (node.module or "").split(".")[0]) in helpers:
-                continue
+            helper = None if node.level else posixpath.join(beside, (node.module or "").split(".")[0])
             if node.level:
                 if node.level - 1 > len(folder):
                     continue  # climbs above the repository root
@@ -191,7 +238,7 @@ def _imported_names(module: PythonModule, helpers: frozenset[str]) -> Iterator[s
                 base = (node.module or "").split(".")
             prefix = ".".join(p for p in base if p)
             for alias in node.names:
-                yield f"{prefix}.{alias.name}" if prefix and alias.name != "*" else prefix or alias.name
+                yield helper, (f"{prefix}.{alias.name}" if prefix and alias.name != "*" else prefix or alias.name)
 
 
 def _resolve(name: str, known: frozenset[str]) -> str | None:
@@ -205,28 +252,14 @@ def _resolve(name: str, known: frozenset[str]) -> str | None:
 
 def detect_tests(repo: RepoView, sources: Sources) -> TestFacts:
     """Test files and the number of test functions in them."""
-    del repo  # the parsed modules carry everything needed
-    files: list[TestFile] = []
-    unparsable: list[Evidence] = []
-    test_modules: list[PythonModule] = []
-    others: list[PythonModule] = []
-    for module in sources.python_modules:
-        (test_modules if _is_test_module(module) else others).append(module)
-    known = project_module_names(m.path for m in others)
+    del repo  # the code pass carries everything needed
+    modules = code_pass(sources).of("tests")
+    test_modules = [m for m in modules if m.is_test]
+    known = project_module_names(m.path for m in modules if not m.is_test)
     helpers = frozenset(path for m in test_modules for path in _module_paths(m.path))
-    tested = {found for m in test_modules for name in _imported_names(m, helpers) if (found := _resolve(name, known))}
-    for module in test_modules:
-        if module.tree is None:
-            unparsable.append(Evidence(path=module.path, excerpt=excerpt(module.error or "not parsable")))
-            continue
-        tests = find_test_definitions(module.tree)
-        if tests:
-            first = min(tests, key=lambda n: n.lineno)
-            line_text = module.text.splitlines()[first.lineno - 1] if first.lineno else ""
-            files.append(TestFile(path=module.path, count=len(tests),
-                                  evidence=Evidence(path=module.path, line=first.lineno,
-                                                    excerpt=excerpt(f"{len(tests)} tests; {line_text}"))))
-    return TestFacts(files=tuple(sorted(files, key=lambda f: f.path)), unparsable=tuple(unparsable),
+    tested = {found for m in test_modules for name in m.imported_names(helpers) if (found := _resolve(name, known))}
+    return TestFacts(files=tuple(sorted((m.tests for m in test_modules if m.tests), key=lambda f: f.path)),
+                     unparsable=tuple(m.unparsable for m in test_modules if m.unparsable),
                      tested_modules=tuple(sorted(tested)),
-                     test_lines=sum(code_lines(m.text) for m in test_modules),
-                     code_lines=sum(code_lines(m.text) for m in others))
+                     test_lines=sum(m.lines for m in test_modules),
+                     code_lines=sum(m.lines for m in modules if not m.is_test))
