@@ -1,8 +1,10 @@
 """Fact detectors run side by side in forked worker processes (`--jobs N`).
 
-Inside the sandboxed child, once every Python module has been parsed (the one step every detector
-waits for), the child forks N workers. Each inherits the parsed sources, the repository view and the
-git handle as they are (copy-on-write: nothing is copied or pickled up front). The child then hands
+Inside the sandboxed child, once the `sources` step is done (every notebook read, and the pass over the
+code in which each file was parsed once and summarised by every detector's per-file part, itself split
+over N processes by `map_in_forks`), the child forks N workers. Each inherits the sources with their
+summaries, the repository view and the git handle as they are (copy-on-write: nothing is copied or
+pickled up front). The child then hands
 out detectors one at a time, costliest first, each as soon as the detectors it takes as inputs are
 done, sending along those inputs' values; a worker computes the detector and sends back its value,
 the notes the repository view made while reading and, for the report cache, the digest of every file
@@ -16,7 +18,8 @@ assembled (`assemble.py`), and the checks themselves run afterwards in the child
 A worker that dies (out of memory, a crash in a C parser) fails the detector it was computing, with a
 one-line reason, like a serial step would; the detectors still waiting are handed to the remaining
 workers, or computed in the child when none is left. A worker never outlives the child: it exits when
-its command pipe closes, and the supervisor's kill takes the child's whole process group.
+its command pipe closes, and the supervisor's kill takes the child's whole process group; so does
+every process `map_in_forks` starts, which the child waits for before going on.
 """
 from __future__ import annotations
 
@@ -74,7 +77,7 @@ def compute_in_parallel(inputs: Inputs, providers: Mapping[str, Provider], names
     if not pending:
         return
     needs = {n: [p for p in inspect.signature(providers[n]).parameters if p in names] for n in pending}
-    gc.freeze()  # the parsed trees are never collected, so collections in the workers leave their pages shared
+    gc.freeze()  # what the child holds is never collected, so collections in the workers leave its pages shared
     workers: list[_Worker] = []
     for lane in range(1, min(jobs, len(pending)) + 1):
         workers.append(_start(lane, inputs, repo, workers))

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from portcheck.analyzer.check import check
 from portcheck.analyzer.facts.ci import CIFacts
 from portcheck.analyzer.facts.code_hygiene import PathFacts, SecretFacts
-from portcheck.analyzer.facts.codepass import SourceFile, code_pass, per_file
+from portcheck.analyzer.facts.codepass import code_pass
 from portcheck.analyzer.facts.common import excerpt
 from portcheck.analyzer.facts.dependencies import DependencyFacts
 from portcheck.analyzer.facts.files import LargeFiles
@@ -123,22 +123,10 @@ def gitignore(gitignore: Evidence | None) -> Outcome:
     )
 
 
-@per_file("readable_files")
-def _with_replacement_characters(file: SourceFile) -> str | None:
-    """The path of a module that parses but whose text holds a replacement character, or None.
-
-    The scan reads every module with replacement characters, so only such a module can hold bytes
-    Python refuses (see `_encoding_problem`); only these are read again.
-    """
-    module = file.module
-    if module is None or module.error or "\ufffd" not in module.text:
-        return None
-    return module.path
-
-
 def _encoding_problem(repo: RepoView, path: str) -> str | None:
     """Why Python would refuse to read the bytes of the module at `path` (not UTF-8, nor the encoding
-    its coding line declares), or None."""
+    its coding line declares), or None. The scan reads every module with replacement characters, so
+    only a module whose text holds one (`ModuleRecord.replaced_bytes`) needs reading again."""
     data = repo.read_bytes(path)
     if data is None:
         return None
@@ -155,10 +143,8 @@ def _encoding_problem(repo: RepoView, path: str) -> str | None:
 def _unreadable(repo: RepoView, sources: Sources, notebooks: NotebookFacts, dependencies: DependencyFacts,
                 ci: CIFacts, linting: LintingFacts, runs: RunStoreFacts) -> Iterator[Evidence]:
     """Every input the scan could not read or parse, each with the reason (in the excerpt)."""
-    code = code_pass(sources)
-    suspect = frozenset(code.of("readable_files"))
-    for module in code.modules:
-        problem = module.error or (_encoding_problem(repo, module.path) if module.path in suspect else None)
+    for module in code_pass(sources).modules:
+        problem = module.error or (_encoding_problem(repo, module.path) if module.replaced_bytes else None)
         if problem is not None:
             yield Evidence(path=module.path, excerpt=excerpt(problem))
     for notebook in notebooks.unreadable:

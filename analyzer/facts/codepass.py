@@ -54,11 +54,13 @@ class SourceFile:
 
 @dataclass(frozen=True, kw_only=True)
 class ModuleRecord:
-    """A .py file that was read: whether it parsed (`error` None) and whether a bound refused it."""
+    """A .py file that was read: whether it parsed (`error` None), whether a bound refused it, and whether
+    its text holds a replacement character (bytes that were not UTF-8, read with replacement)."""
 
     path: str
     error: str | None = None
     over_bound: bool = False
+    replaced_bytes: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,7 +79,9 @@ class CodeSummaries:
 
     def of(self, name: str) -> list[Any]:
         """Detector `name`'s summaries (Nones left out), in file order; raises `InputFailed` when its
-        part broke on some file."""
+        part broke on some file, and KeyError for a name no part was registered under."""
+        if name not in PARTS:
+            raise KeyError(f"no per-file part is registered as {name!r}")
         for result in self.files:
             if name in result.failures:
                 raise InputFailed(result.failures[name])
@@ -170,7 +174,8 @@ def _read_one(sources: Sources, item: _Item) -> _FileResult | None:
             return None
         units = [_unit(module.path, None, module.tree, module.text)] if module.tree is not None else []
         file = SourceFile(path=item.path, units=units, module=module)
-        record = ModuleRecord(path=module.path, error=module.error, over_bound=module.over_bound)
+        record = ModuleRecord(path=module.path, error=module.error, over_bound=module.over_bound,
+                              replaced_bytes="\ufffd" in module.text)
     else:
         file = SourceFile(path=item.path, units=list(_cell_units(sources.notebooks[item.notebook].path,
                                                                    sources.notebooks[item.notebook].code_cells)))
