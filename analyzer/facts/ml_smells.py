@@ -7,7 +7,9 @@ are one namespace in cell order), only in files that import scikit-learn, imbala
 category_encoders, XGBoost, LightGBM or CatBoost (names resolved through the file's imports, so
 `from sklearn.preprocessing import StandardScaler as SS` counts and a local `StandardScaler` does not).
 The dataflow is `ml_dataflow`'s: statement order, each function body on its own, calls followed only
-into module-level functions of the same file.
+into module-level functions of the same file. Each file is walked and judged on its own in the per-file
+code pass (`codepass`); what needs the whole project (whether a split should be stratified, the bounds)
+is decided when the files' findings are merged in path order.
 
 Smell kinds (`SMELL_KINDS`):
 
@@ -49,11 +51,12 @@ from __future__ import annotations
 import ast
 import copy
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import Evidence
 from ..sources import Sources
 from . import ml_vocabulary as vocab
+from .codepass import SourceFile, code_pass, per_file
 from .common import bounded
 from .ml_dataflow import FileWalker
 from .ml_flow import (
@@ -66,7 +69,7 @@ from .ml_flow import (
     library_origin,
     source_text,
 )
-from .pycode import CodeUnit, by_path, code_units, dotted_name, import_aliases, star_imports
+from .pycode import CodeUnit, dotted_name, import_aliases, star_imports
 from .task import TaskFacts
 from .testing import is_test_path
 
@@ -119,30 +122,71 @@ class MlSmellFacts:
         return tuple(s for s in self.smells if s.kind == kind)
 
 
+@dataclass(frozen=True, kw_only=True)
+class _FileSplit:
+    """One split of a file, judged as far as the file alone allows."""
+
+    call: SplitCall               # `stratify_expected` left False: the merge decides it from the task
+    unseeded: MlSmell | None      # split_without_random_state
+    unstratified: MlSmell | None  # split_without_stratify, should the project expect stratified splits here
+
+
+@dataclass(frozen=True, kw_only=True)
+class _FileSmells:
+    """One file's part: the smells its walk shows, its splits, and what the merge needs to know of it."""
+
+    path: str
+    smells: tuple[MlSmell, ...]           # leaks, fits on the test part, tuning loops, in that order
+    splits: tuple[_FileSplit, ...]
+    cross_validation: tuple[Evidence, ...]
+    searches: tuple[Evidence, ...]
+    cv_loops: tuple[Evidence, ...]        # loops that cross-validate a model varying with the loop
+    holdout_tuning: int
+    sklearn: bool
+    classification: bool                  # shows classification and no regression
+
+
+@per_file("ml_smells")
+def _ml_smells_in_file(file: SourceFile) -> _FileSmells | None:
+    """The smells of one file that uses sklearn-style libraries (nothing for a test file or other code)."""
+    if not file.units or is_test_path(file.path):
+        return None
+    flow = _walk(file.units)
+    if flow is None:
+        return None
+    classification = flow.classification and not flow.regression
+    return _FileSmells(
+        path=file.path,
+        smells=(*(_leak_smell(leak) for leak in flow.leaks), *(_test_fit_smell(fit) for fit in flow.test_fits),
+                *_loop_smells(flow)),
+        splits=tuple(_file_split(split, classification) for split in flow.splits),
+        cross_validation=tuple(u.evidence(line) for u, line in flow.cv),
+        searches=tuple(u.evidence(line) for u, line in flow.searches),
+        cv_loops=tuple(_loop_evidence(loop) for loop in flow.loops if loop.tunes_with_cv),
+        holdout_tuning=sum(1 for loop in flow.loops if loop.tunes_on_holdout),
+        sklearn=flow.sklearn, classification=classification)
+
+
 def detect_ml_smells(sources: Sources, task: TaskFacts) -> MlSmellFacts:
     """ML code smells in every file that uses sklearn-style libraries."""
-    units = [u for u in code_units(sources) if not is_test_path(u.path)]
-    flows = [flow for path, group in sorted(by_path(units).items()) if (flow := _walk(group)) is not None]
+    files = sorted(code_pass(sources).of("ml_smells"), key=lambda file: file.path)
     stratify = _StratifyRule(task)
     smells: list[MlSmell] = []
     splits: list[SplitCall] = []
-    for flow in flows:
-        smells.extend(_leak_smell(leak) for leak in flow.leaks)
-        smells.extend(_test_fit_smell(fit) for fit in flow.test_fits)
-        smells.extend(_loop_smells(flow))
-        expected = stratify.expects(flow)
-        for split in flow.splits:
-            call = _split_call(split, expected)
+    for file in files:
+        smells.extend(file.smells)
+        expected = stratify.expects(file)
+        for split in file.splits:
+            call, split_smells = _judged_split(split, expected)
             splits.append(call)
-            smells.extend(_split_smells(split, call))
+            smells.extend(split_smells)
     return MlSmellFacts(
         smells=_bounded(smells),
         splits=tuple(splits[:MAX_ITEMS]),
-        cross_validation=tuple(u.evidence(line) for f in flows for u, line in f.cv)[:MAX_ITEMS],
-        searches=(*(u.evidence(line) for f in flows for u, line in f.searches),
-                  *(_loop_evidence(loop) for f in flows for loop in f.loops if loop.tunes_with_cv))[:MAX_ITEMS],
-        holdout_tuning=sum(1 for f in flows for loop in f.loops if loop.tunes_on_holdout),
-        model_files=tuple(f.path for f in flows if f.sklearn),
+        cross_validation=tuple(e for f in files for e in f.cross_validation)[:MAX_ITEMS],
+        searches=(*(e for f in files for e in f.searches), *(e for f in files for e in f.cv_loops))[:MAX_ITEMS],
+        holdout_tuning=sum(f.holdout_tuning for f in files),
+        model_files=tuple(f.path for f in files if f.sklearn),
     )
 
 
@@ -414,16 +458,42 @@ def _is_none(node: ast.expr | None) -> bool:
     return node is None or (isinstance(node, ast.Constant) and node.value is None)
 
 
-def _split_call(split: SplitEvent, stratify_file: bool) -> SplitCall:
+def _split_call(split: SplitEvent) -> SplitCall:
+    """The split's configuration; `stratify_expected` is left to the merge."""
     node = split.node
     unknown = any(kw.arg is None for kw in node.keywords)  # **kwargs may set anything
     shuffle = _keyword(node, "shuffle")
-    shuffled = not (isinstance(shuffle, ast.Constant) and shuffle.value is False)
     return SplitCall(evidence=split.unit.evidence(node.lineno),
                      random_state=unknown or not _is_none(_keyword(node, "random_state")),
                      stratified=unknown or not _is_none(_keyword(node, "stratify")),
-                     shuffled=shuffled, labelled=split.arrays >= 2,
-                     stratify_expected=stratify_file and shuffled and split.arrays >= 2)
+                     shuffled=not (isinstance(shuffle, ast.Constant) and shuffle.value is False),
+                     labelled=split.arrays >= 2)
+
+
+def _file_split(split: SplitEvent, classification: bool) -> _FileSplit:
+    """A split and its smells; the stratify smell only prepared in a file that shows classification alone."""
+    call = _split_call(split)
+    unseeded = unstratified = None
+    if call.shuffled and not call.random_state:
+        unseeded = MlSmell(kind="split_without_random_state", subject="train_test_split", evidence=call.evidence,
+                           detail="train_test_split without random_state",
+                           corrected=_with_keyword(split.node, "random_state", ast.Constant(SEED), str(SEED)))
+    if classification and call.shuffled and call.labelled and not call.stratified:
+        label = [a for a in split.node.args if not isinstance(a, ast.Starred)][-1]
+        text = source_text(label, 40) or "y"
+        unstratified = MlSmell(kind="split_without_stratify", subject="train_test_split", evidence=call.evidence,
+                               detail=f"train_test_split without stratify={text}",
+                               corrected=_with_keyword(split.node, "stratify", label, text))
+    return _FileSplit(call=call, unseeded=unseeded, unstratified=unstratified)
+
+
+def _judged_split(split: _FileSplit, expected: bool) -> tuple[SplitCall, list[MlSmell]]:
+    """The split's call and smells once it is known whether the file's splits of `X, y` should be stratified."""
+    call = replace(split.call, stratify_expected=expected and split.call.shuffled and split.call.labelled)
+    smells = [split.unseeded] if split.unseeded is not None else []
+    if call.stratify_expected and split.unstratified is not None:
+        smells.append(split.unstratified)
+    return call, smells
 
 
 def _with_keyword(node: ast.Call, name: str, value: ast.expr, value_text: str) -> str:
@@ -446,9 +516,9 @@ class _StratifyRule:
         self.places = [(s.kind, s.evidence.path) for s in task.imbalance if s.kind != "stratify"] \
             if self.applies else []
 
-    def expects(self, flow: FileFlow) -> bool:
+    def expects(self, file: _FileSmells) -> bool:
         """Whether this file's splits of `X, y` should be stratified."""
-        return self.applies and flow.classification and not flow.regression and self.near(flow.path)
+        return self.applies and file.classification and self.near(file.path)
 
     def near(self, path: str) -> bool:
         folder = posixpath.dirname(path)
@@ -460,18 +530,3 @@ class _StratifyRule:
                     where == "" or folder == where or folder.startswith(where + "/")):
                 return True
         return False
-
-
-def _split_smells(split: SplitEvent, call: SplitCall) -> list[MlSmell]:
-    smells = []
-    if call.shuffled and not call.random_state:
-        smells.append(MlSmell(kind="split_without_random_state", subject="train_test_split", evidence=call.evidence,
-                              detail="train_test_split without random_state",
-                              corrected=_with_keyword(split.node, "random_state", ast.Constant(SEED), str(SEED))))
-    if call.stratify_expected and not call.stratified:
-        label = [a for a in split.node.args if not isinstance(a, ast.Starred)][-1]
-        text = source_text(label, 40) or "y"
-        smells.append(MlSmell(kind="split_without_stratify", subject="train_test_split", evidence=call.evidence,
-                              detail=f"train_test_split without stratify={text}",
-                              corrected=_with_keyword(split.node, "stratify", label, text)))
-    return smells

@@ -2,9 +2,9 @@
 missing values, whether it serves the model, and whether it tunes hyperparameters.
 
 Read statically from Python modules and notebook code cells (test files left out; a notebook's cells
-share one namespace), one walk of each unit's syntax tree, names resolved through the file's imports
-(so `import xgboost as xgb; xgb.XGBClassifier()` counts, and a local class that happens to be called
-`XGBClassifier` does not):
+share one namespace), one walk of each unit's syntax tree in the per-file code pass (`codepass`), names
+resolved through the file's imports (so `import xgboost as xgb; xgb.XGBClassifier()` counts, and a local
+class that happens to be called `XGBClassifier` does not):
 
 * **models** — scikit-learn, imbalanced-learn, XGBoost, LightGBM, CatBoost and statsmodels estimators
   (family by class, see `MODEL_FAMILIES`); neural networks: `nn.Module` / `LightningModule` / keras
@@ -43,9 +43,10 @@ from ..model import Evidence
 from ..repo import RepoView
 from ..sources import Sources
 from . import ml_vocabulary as vocab
+from .codepass import SourceFile, code_pass, per_file
 from .common import bounded, excerpt
 from .files import is_docker_file
-from .pycode import CodeUnit, by_path, code_units, dotted_name, import_aliases, nodes_of, qualified_name, star_imports
+from .pycode import CodeUnit, dotted_name, import_aliases, nodes_of, qualified_name, star_imports
 from .testing import is_test_path
 
 # Model families, simplest first.
@@ -546,6 +547,34 @@ def _dockerfile_serving(repo: RepoView, docker: tuple[Evidence, ...], serving_fi
 # ==== assembling ===================================================================================
 
 
+@dataclass(frozen=True, kw_only=True)
+class _FileModelling:
+    """One file's part: what its walk found, imputations resolved, with reading-order places."""
+
+    path: str
+    models: tuple[tuple[_Place, ModelUse], ...]
+    networks: tuple[tuple[_Place, int], ...]   # network classes: start and last line
+    used_in_networks: frozenset[str]           # names a network class calls (not its own)
+    imputations: tuple[tuple[_Place, Imputation], ...]
+    serving: tuple[tuple[_Place, str, Evidence], ...]
+    tuning: tuple[tuple[_Place, Evidence], ...]
+
+
+@per_file("modelling")
+def _modelling_in_file(file: SourceFile) -> _FileModelling | None:
+    """The models, imputations, serving and tuning one file's code shows (nothing for a test file, or when
+    it shows none)."""
+    if not file.units or is_test_path(file.path):
+        return None
+    found = _FileWalk(file.units).run()
+    if not (found.models or found.imputers or found.pending_fills or found.serving or found.tuning):
+        return None
+    return _FileModelling(path=file.path, models=tuple(found.models), networks=tuple(found.networks),
+                          used_in_networks=frozenset(found.used_in_networks),
+                          imputations=tuple(_imputations(found)), serving=tuple(found.serving),
+                          tuning=tuple(found.tuning))
+
+
 def _imputations(found: _Found) -> list[tuple[_Place, Imputation]]:
     """The file's imputations, a `fillna(name)` resolved to the statistic assigned to the name."""
     imputations = [(place, Imputation(strategy=strategy, indicator=added or found.indicator, evidence=evidence))
@@ -557,7 +586,7 @@ def _imputations(found: _Found) -> list[tuple[_Place, Imputation]]:
     return imputations
 
 
-def _components(found: list[_Found]) -> list[tuple[_Place, ModelUse]]:
+def _components(found: list[_FileModelling]) -> list[tuple[_Place, ModelUse]]:
     """Every model, marked as a component when it is a network class another network class calls, or a
     network built inside a network class."""
     used = set().union(*(f.used_in_networks for f in found))
@@ -574,17 +603,10 @@ def _components(found: list[_Found]) -> list[tuple[_Place, ModelUse]]:
 
 def detect_modelling(repo: RepoView, sources: Sources, docker: tuple[Evidence, ...] = ()) -> ModellingFacts:
     """Models, imputation, serving and tuning in the repository's code, notebooks and Dockerfiles."""
-    units = [u for u in code_units(sources) if not is_test_path(u.path)]
-    imputations: list[tuple[_Place, Imputation]] = []
-    serving: list[tuple[_Place, str, Evidence]] = []
-    tuning: list[tuple[_Place, Evidence]] = []
-    walked: list[_Found] = []
-    for _path, group in sorted(by_path(units).items()):
-        found = _FileWalk(group).run()
-        walked.append(found)
-        tuning.extend(found.tuning)
-        imputations.extend(_imputations(found))
-        serving.extend(found.serving)
+    walked = sorted(code_pass(sources).of("modelling"), key=lambda found: found.path)
+    imputations = [item for found in walked for item in found.imputations]
+    serving = [item for found in walked for item in found.serving]
+    tuning = [item for found in walked for item in found.tuning]
     # whole models are kept before components when the bound bites, then listed in reading order
     models = sorted(_components(walked), key=lambda item: (item[1].component, item[0]))
     kept = bounded(models, key=lambda item: (item[1].evidence.path, item[1].name), group=lambda item: item[1].family,
