@@ -26,7 +26,6 @@ from .config import Config, read_repo_config, select_checks, with_cli
 from .engine import run_checks
 from .facts import FACT_PROVIDERS
 from .facts.codepass import code_pass
-from .facts.pycode import code_units
 from .gcpolicy import rare_collections
 from .gitsafe import SafeGit
 from .inputs import InputAbsent, Inputs
@@ -95,7 +94,6 @@ class _ReadSources:
         sources = Sources(repo)
         sources.notebooks  # noqa: B018 - read in this process, so that the pass's processes share them
         code_pass(sources, self.jobs)
-        code_units(sources)
         return sources
 
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .repo import RepoView
+from .repo import RepoFile, RepoView
 
 MAGIC_LINE = re.compile(r"^(\s*)([%!?]|\w+\s*=\s*[%!])")
 
@@ -254,38 +254,14 @@ def _cell(number: int, raw: Any) -> NotebookCell:
 # ==== one repository ===============================================================================
 
 class Sources:
-    """Lazily parsed Python modules and notebooks of one repository view, each parsed once.
+    """The notebooks of one repository view, read once and kept, and its Python modules, each parsed on
+    demand (`parse_module`; the code pass, `facts/codepass.py`, parses each once and lets it go).
 
     Inputs refused by a bound are noted on the view (`not-parsed`, naming the file).
     """
 
     def __init__(self, repo: RepoView) -> None:
         self.repo = repo
-
-    @cached_property
-    def python_modules(self) -> list[PythonModule]:
-        """Every listed .py file that could be read, parsed (or with its parse error)."""
-        modules = []
-        for f in self.repo.with_suffix(".py"):
-            if f.size > MAX_PYTHON_CHARS:
-                self.refused(f.path, f"not parsed: {f.size:,} bytes, over the bound of {MAX_PYTHON_CHARS:,} for "
-                                     f"parsing Python")
-                continue
-            module = self.parse_module(f.path)
-            if module is not None:
-                modules.append(module)
-        return modules
-
-    def parse_module(self, path: str) -> PythonModule | None:
-        """The .py file at `path` read through the view and parsed (not cached here); None when it cannot
-        be read. A scan note names it when a bound refused it."""
-        text = self.repo.read_text(path)
-        if text is None:
-            return None
-        module = parse_python(path, text)
-        if module.over_bound:
-            self.refused(path, module.error or "not parsed")
-        return module
 
     @cached_property
     def notebooks(self) -> list[Notebook]:
@@ -306,17 +282,28 @@ class Sources:
             self.refused(path, notebook.error or "not read")
         return notebook
 
+    def python_files(self) -> list[RepoFile]:
+        """Every listed .py file small enough to parse; a scan note names each one over the bound."""
+        files = []
+        for f in self.repo.with_suffix(".py"):
+            if f.size > MAX_PYTHON_CHARS:
+                self.refused(f.path, f"not parsed: {f.size:,} bytes, over the bound of {MAX_PYTHON_CHARS:,} for "
+                                     f"parsing Python")
+            else:
+                files.append(f)
+        return files
+
+    def parse_module(self, path: str) -> PythonModule | None:
+        """The .py file at `path` read through the view and parsed (not cached here); None when it cannot
+        be read. A scan note names it when a bound refused it."""
+        text = self.repo.read_text(path)
+        if text is None:
+            return None
+        module = parse_python(path, text)
+        if module.over_bound:
+            self.refused(path, module.error or "not parsed")
+        return module
+
     def refused(self, path: str, error: str) -> None:
         """Note on the view that the input at `path` is left out of every check, and why."""
         self.repo.note("not-parsed", f"{path}: {error}; it is left out of every check", path)
-
-    def code_units(self) -> list[tuple[str, int, str]]:
-        """(path, first line or cell number, python source) for every module and notebook code cell.
-
-        For a module the number is 1 (line numbers in its source are file lines); for a notebook cell
-        it is the cell number, and line numbers within the source are lines within the cell.
-        """
-        units = [(m.path, 1, m.text) for m in self.python_modules]
-        for nb in self.notebooks:
-            units.extend((nb.path, c.number, cell_as_python(c.source)) for c in nb.code_cells)
-        return units

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from portcheck.analyzer.facts.comments import comments, tokenized_comments
-from portcheck.analyzer.facts.pycode import _unit
+from portcheck.analyzer.facts.pycode import code_unit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,13 +31,13 @@ CASES = {
 @pytest.mark.parametrize("name", CASES)
 def test_the_same_comments_as_tokenize(name):
     text = CASES[name]
-    unit = _unit("m.py", None, ast.parse(text), text)
+    unit = code_unit("m.py", None, ast.parse(text), text)
     assert comments(unit) == tokenized_comments(unit.lines)
 
 
 def test_the_implicit_concatenation_comment_is_found():
     text = CASES["implicit concatenation across lines"]
-    unit = _unit("m.py", None, ast.parse(text), text)
+    unit = code_unit("m.py", None, ast.parse(text), text)
     assert comments(unit) == [(1, "# between"), (2, "# after")]
 
 
@@ -46,5 +46,5 @@ def test_every_module_of_portcheck_itself_gives_the_same_comments():
     assert len(files) > 100
     for path in files:
         text = path.read_text(encoding="utf-8")
-        unit = _unit(str(path), None, ast.parse(text), text)
+        unit = code_unit(str(path), None, ast.parse(text), text)
         assert comments(unit) == tokenized_comments(unit.lines), path

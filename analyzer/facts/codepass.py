@@ -21,8 +21,8 @@ from typing import Any
 
 from ..inputs import InputFailed
 from ..sandbox import describe_exception
-from ..sources import MAX_PYTHON_CHARS, PythonModule, Sources, cell_as_python, parse_python
-from .pycode import CodeUnit, _unit, forget
+from ..sources import PythonModule, Sources, cell_as_python, parse_python
+from .pycode import CodeUnit, code_unit, forget
 
 Part = Callable[["SourceFile"], Any]
 PARTS: dict[str, Part] = {}
@@ -111,13 +111,7 @@ class _Item:
 
 
 def _items(sources: Sources) -> list[_Item]:
-    items = []
-    for f in sources.repo.with_suffix(".py"):
-        if f.size > MAX_PYTHON_CHARS:
-            sources.refused(f.path, f"not parsed: {f.size:,} bytes, over the bound of {MAX_PYTHON_CHARS:,} for "
-                                    f"parsing Python")
-        else:
-            items.append(_Item(f.path, None, f.size))
+    items = [_Item(f.path, None, f.size) for f in sources.python_files()]
     for position, notebook in enumerate(sources.notebooks):
         items.append(_Item(notebook.path, position, 1 + sum(len(c.source) for c in notebook.code_cells)))
     return items
@@ -172,7 +166,7 @@ def _read_one(sources: Sources, item: _Item) -> _FileResult | None:
         module = sources.parse_module(item.path)
         if module is None:
             return None
-        units = [_unit(module.path, None, module.tree, module.text)] if module.tree is not None else []
+        units = [code_unit(module.path, None, module.tree, module.text)] if module.tree is not None else []
         file = SourceFile(path=item.path, units=units, module=module)
         record = ModuleRecord(path=module.path, error=module.error, over_bound=module.over_bound,
                               replaced_bytes="\ufffd" in module.text)
@@ -197,4 +191,4 @@ def _cell_units(path: str, cells: Sequence[Any]) -> Iterator[CodeUnit]:
         text = cell_as_python(cell.source)
         parsed = parse_python(path, text)
         if parsed.tree is not None:
-            yield _unit(path, cell.number, parsed.tree, text)
+            yield code_unit(path, cell.number, parsed.tree, text)

@@ -1,5 +1,6 @@
-"""Python code as the detectors see it: parsed units (module files and notebook code cells) and the
-small `ast` helpers they share — import-alias resolution, dotted names, evidence for a node.
+"""Python code as the detectors see it: parsed units (module files and notebook code cells, made by
+the code pass, `codepass.py`) and the small `ast` helpers they share — import-alias resolution, dotted
+names, node indexes, evidence for a node.
 """
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from array import array
 from dataclasses import dataclass
 
 from ..model import Evidence
-from ..sources import Sources, parse_python
 from .common import excerpt
 
 
@@ -34,43 +34,14 @@ class CodeUnit:
         return Evidence(path=self.path, line=self.cell, excerpt=excerpt(f"cell {self.cell}: {source}"))
 
 
-_UNITS: weakref.WeakKeyDictionary[Sources, list[CodeUnit]] = weakref.WeakKeyDictionary()
-
-
-def code_units(sources: Sources) -> list[CodeUnit]:
-    """Every parsable module and notebook code cell (magics blanked) as a `CodeUnit`, cached per `Sources`."""
-    cached = _UNITS.get(sources)
-    if cached is None:
-        cached = _UNITS[sources] = _make_units(sources)
-    return cached
-
-
-def _make_units(sources: Sources) -> list[CodeUnit]:
-    units = [_unit(m.path, None, m.tree, m.text) for m in sources.python_modules if m.tree is not None]
-    for path, number, text in sources.code_units():
-        if not path.lower().endswith(".ipynb"):
-            continue
-        parsed = parse_python(path, text)
-        if parsed.tree is not None:
-            units.append(_unit(path, number, parsed.tree, text))
-    return units
-
-
 # characters `str.splitlines` breaks at that Python's tokenizer does not
 _OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
-def _unit(path: str, cell: int | None, tree: ast.Module, text: str) -> CodeUnit:
+def code_unit(path: str, cell: int | None, tree: ast.Module, text: str) -> CodeUnit:
+    """The unit for `tree`, parsed from `text` (a module's source, or a cell's with magics blanked)."""
     return CodeUnit(path=path, cell=cell, tree=tree, lines=tuple(text.splitlines()),
                     plain_breaks=_OTHER_BREAKS.search(text) is None)
-
-
-def by_path(units: list[CodeUnit]) -> dict[str, list[CodeUnit]]:
-    """Units grouped by file: a notebook's cells share one namespace, as when it runs top to bottom."""
-    groups: dict[str, list[CodeUnit]] = {}
-    for unit in units:
-        groups.setdefault(unit.path, []).append(unit)
-    return groups
 
 
 def dotted_name(node: ast.AST) -> str | None:
