@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from portcheck.analyzer.facts.code_hygiene import detect_absolute_paths, detect_secrets
 from portcheck.analyzer.repo import RepoView
@@ -160,3 +161,23 @@ def test_new_style_wandb_keys_are_recognised_by_format(tmp_path):
                                      "notes.md": f"key: {key}\n"})
     assert [(f.kind, f.evidence.path, f.evidence.excerpt) for f in found.findings] == [
         ("wandb-api-key", "train.py", "wandb-api-key wand…")]
+
+
+BODY = "Qx7Rk2Lm9Pz4Tw8Yc3Vb6Nd1Gh5Js0AfUe2Wi4Ko"  # 40 random-looking letters and digits
+KEYS_BY_FORMAT = {  # split so that no scanner flags this file itself
+    "aws-access-key": "AKIA" + BODY.upper()[:16],
+    "openai-key": "sk-" + "proj-" + BODY[:24],
+    "stripe-key": "rk" + "_live_" + BODY[:24],
+    "huggingface-token": "hf" + "_" + BODY[:34],
+    "github-token": "gh" + "s_" + BODY[:36],
+    "slack-token": "xo" + "xb-" + BODY[:20],
+    "google-api-key": "AI" + "za" + BODY[:35],
+    "wandb-api-key": "wandb" + "_v1_" + BODY,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KEYS_BY_FORMAT))
+def test_every_key_format_is_found_in_a_modules_comments(tmp_path, kind):
+    """Each format is looked for only in texts holding one of its markers: none may be missing."""
+    facts = secrets(tmp_path, {"src/settings.py": f"import os\n\n# the old key: {KEYS_BY_FORMAT[kind]}\n"})
+    assert [(f.kind, f.evidence.line, f.by_format) for f in facts.findings] == [(kind, 3, True)]

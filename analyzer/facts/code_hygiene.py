@@ -24,7 +24,7 @@ import math
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..model import Evidence
@@ -189,6 +189,18 @@ KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}(?![\w-])")),
     ("wandb-api-key", re.compile(r"\bwandb_v1_[A-Za-z0-9_]{40,}")),
 )
+# Text every match of a format holds (one of them): a substring test is far cheaper than a regex scan,
+# so a text holding none of a format's markers is not scanned for it.
+_FORMAT_MARKERS: dict[str, tuple[str, ...]] = {
+    "aws-access-key": ("AKIA", "ASIA"),
+    "openai-key": ("sk-",),
+    "stripe-key": ("k_live_",),
+    "huggingface-token": ("hf_",),
+    "github-token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+    "slack-token": ("xox",),
+    "google-api-key": ("AIza",),
+    "wandb-api-key": ("wandb_v1_",),
+}
 # A PEM private key with its body (a bare header, as in parsing code, is not a key); may span lines.
 PRIVATE_KEY = re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"
                          r"(?:\\n|\s)+[A-Za-z0-9+/=]{40,}")
@@ -303,9 +315,10 @@ def judge_assignment(name: str, raw_value: str, context: str = "") -> str | None
     return "api-key" if looks_random else None
 
 
-def _known_in(text: str) -> Iterator[tuple[str, str]]:
-    """(kind, value) of every known-format credential in `text` that is not a placeholder."""
-    for kind, pattern in KNOWN_FORMATS:
+def _known_in(text: str, formats: Sequence[tuple[str, re.Pattern[str]]] = KNOWN_FORMATS) -> Iterator[tuple[str, str]]:
+    """(kind, value) of every known-format credential in `text` that is not a placeholder; `formats`
+    narrows the formats looked for."""
+    for kind, pattern in formats:
         for match in pattern.finditer(text):
             value = match.group(0)
             if is_placeholder(value) or entropy(_PREFIXES.sub("", value)) < 3.0:
@@ -372,9 +385,15 @@ class _Secrets:
         for match in PRIVATE_KEY.finditer(text):
             number = line if line is not None else text.count("\n", 0, match.start()) + 1
             self.add("private-key", match.group(0), path, number, where, by_format=True)
+        # the formats found anywhere in the text: no format matches across a line break, and their
+        # boundaries and look-arounds treat a line break like the text's start or end
+        formats = [(kind, pattern) for kind, pattern in KNOWN_FORMATS
+                   if any(marker in text for marker in _FORMAT_MARKERS[kind]) and pattern.search(text)]
+        if not formats and not assignments:
+            return
         for offset, raw in enumerate(text.splitlines()):
             number = line if line is not None else offset + 1
-            for kind, value in _known_in(raw):
+            for kind, value in _known_in(raw, formats):
                 self.add(kind, value, path, number, where, by_format=True)
             if not assignments:
                 continue
