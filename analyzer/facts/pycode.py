@@ -9,7 +9,7 @@ import heapq
 import re
 import weakref
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import Evidence
 from .common import excerpt
@@ -24,9 +24,19 @@ class CodeUnit:
     tree: ast.Module
     lines: tuple[str, ...]
     plain_breaks: bool = True  # `lines` are the lines Python counts (no form feed or other break `splitlines` honours)
+    _lines_evidence: dict[int | None, Evidence] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def evidence(self, line: int | None, text: str | None = None) -> Evidence:
-        """Evidence for a line of this unit; in a notebook the line is the cell number."""
+        """Evidence for a line of this unit; in a notebook the line is the cell number. A line's own
+        evidence is made once: detectors ask for the same line many times."""
+        if text is None:
+            made = self._lines_evidence.get(line)
+            if made is None:
+                made = self._lines_evidence[line] = self._evidence(line, None)
+            return made
+        return self._evidence(line, text)
+
+    def _evidence(self, line: int | None, text: str | None) -> Evidence:
         source = text if text is not None else (
             self.lines[line - 1] if line and 0 < line <= len(self.lines) else "")
         if self.cell is None:

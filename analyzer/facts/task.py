@@ -25,6 +25,7 @@ bounded; all orders are deterministic.
 from __future__ import annotations
 
 import ast
+import functools
 import posixpath
 import re
 from collections.abc import Iterator
@@ -590,6 +591,7 @@ class _CodeScan:
 # ---- helpers for code ------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8192)  # called for every call's name; names repeat
 def _kind_of_name(name: str) -> str | None:
     if name in vocab.NAME_KINDS:
         return vocab.NAME_KINDS[name]
@@ -616,6 +618,7 @@ def _objective_kind(text: str) -> str | None:
 _SPLIT_PREFIX = re.compile(r"^(?:eval|val|valid|validation|test|dev|train|training)[_/ .-](?=\w)")
 
 
+@functools.lru_cache(maxsize=8192)  # called for every call's name; names repeat
 def canonical_metric(text: str) -> str | None:
     """The canonical metric name of a metric identifier in code ("accuracy", "neg_mean_squared_error",
     "roc_auc_ovr", "f1_macro", "val/acc" …), in the README metrics' vocabulary; None if it names none."""
@@ -631,6 +634,7 @@ def canonical_metric(text: str) -> str | None:
     return canonical_name(m) if m else None
 
 
+@functools.lru_cache(maxsize=8192)  # called for every call's name; names repeat
 def _custom_metric(name: str) -> tuple[str, str | None] | None:
     """(metric, task kind override) for a call of a metric-named function (`accuracy`, `compute_rmse`,
     `recall_at_k` — the last a ranking metric); never plain `loss`."""
