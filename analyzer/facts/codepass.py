@@ -6,7 +6,8 @@ counts; never a syntax tree), or None when the file has nothing for it. `code_pa
 files one at a time in a fixed order (the listed .py files, then the notebooks, as listed), parses each
 once, hands it to every registered part and drops the tree before the next file, so a scan holds one
 syntax tree at a time, not all of them (on keras, about 500 MiB of trees). Each detector then merges its
-summaries, in that order, with what it reads elsewhere (`CodeSummaries.of(NAME)`).
+summaries, in that order, with what it reads elsewhere (`CodeSummaries.of(NAME)`). Parts belong to the
+fact detectors (this package), so all are registered when it is imported, before any pass runs.
 
 With `jobs` above 1 the files are split into that many shards, balanced by size, each read in a forked
 process (`pool.map_in_forks`); the summaries are put back into file order, so the result is the same as
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..inputs import InputFailed
+from ..pool import map_in_forks
 from ..sandbox import describe_exception
 from ..sources import PythonModule, Sources, cell_as_python, parse_python
 from .pycode import CodeUnit, code_unit, forget
@@ -122,8 +124,6 @@ def _run(sources: Sources, jobs: int) -> CodeSummaries:
     if jobs <= 1 or len(items) < 2:
         results = _read_all(sources, items)
     else:
-        from ..pool import map_in_forks
-
         shards = _shards(items, jobs)
         parts = map_in_forks([_ShardReader(sources, [items[i] for i in shard]) for shard in shards], sources.repo)
         results = [None] * len(items)
