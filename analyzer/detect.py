@@ -34,7 +34,7 @@ from .pool import compute_in_parallel
 from .probe import RecordingRepoView, fingerprint, open_history
 from .registry import Registry
 from .repo import Limits, RepoView
-from .sandbox import Channel, Failed
+from .sandbox import Channel, Failed, Progress
 from .sources import Sources
 
 
@@ -87,13 +87,15 @@ class _ReadSources:
     once and read by every detector's per-file part, on `jobs` processes. One step, with its own time
     budget, done before detectors are handed to workers so that none of them parses anything again."""
 
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
+    def __init__(self, jobs: int, progress: Progress | None = None) -> None:
+        self.jobs, self.progress = jobs, progress
 
     def __call__(self, repo: RepoView) -> Sources:
         sources = Sources(repo)
+        if self.progress is not None:
+            self.progress("reading notebooks")
         sources.notebooks  # noqa: B018 - read in this process, so that the pass's processes share them
-        code_pass(sources, self.jobs)
+        code_pass(sources, self.jobs, self.progress)
         return sources
 
 
@@ -152,7 +154,7 @@ class DetectJob:
             given: dict[str, Any] = {"repo": repo, "config": config, "tree": tree}
             if git is not None:
                 given["git"] = git
-            providers = {**CORE_PROVIDERS, "sources": _ReadSources(req.jobs), **FACT_PROVIDERS}
+            providers = {**CORE_PROVIDERS, "sources": _ReadSources(req.jobs, channel.progress), **FACT_PROVIDERS}
             inputs = Inputs(providers, given, watcher=watcher.prefixed("fact:"))
             if git is None:
                 inputs.mark_absent("git", git_reason)

@@ -243,12 +243,15 @@ class _WorkerWatcher:
 
 # ==== several pieces of one step at once ===========================================================
 
-def map_in_forks(tasks: Sequence[Callable[[], Any]], repo: RepoView) -> list[Any]:
+def map_in_forks(tasks: Sequence[Callable[[Callable[[int], None]], Any]], repo: RepoView,
+                 progress: Callable[[int], None] | None = None) -> list[Any]:
     """Run every task at once, each in its own forked process; their values, in task order.
 
-    The notes and reads of the processes' repository views are added to `repo`'s. A task that raises
-    raises `InputFailed` here with its one-line description; a process that dies (out of memory, a
-    crash in C code) raises `InputFailed` with how it ended. Either way the others are reaped first.
+    Each task is called with a function it may call with how many of its items it has done so far;
+    `progress` is then told the sum over all tasks. The notes and reads of the processes' repository
+    views are added to `repo`'s. A task that raises raises `InputFailed` here with its one-line
+    description; a process that dies (out of memory, a crash in C code) raises `InputFailed` with how
+    it ended. Either way the others are reaped first.
     """
     running: list[tuple[int, MessageReader]] = []
     for task in tasks:
@@ -261,6 +264,7 @@ def map_in_forks(tasks: Sequence[Callable[[], Any]], repo: RepoView) -> list[Any
         os.close(write_fd)
         running.append((pid, MessageReader(read_fd)))
     answers: dict[int, Any] = {}
+    done = [0] * len(running)
     try:
         open_fds = {reader.fd: i for i, (_, reader) in enumerate(running)}
         while open_fds:
@@ -270,8 +274,14 @@ def map_in_forks(tasks: Sequence[Callable[[], Any]], repo: RepoView) -> list[Any
                 messages = running[i][1].read_available()
                 if messages is None:
                     del open_fds[fd]
-                elif messages:
-                    answers.setdefault(i, messages[0])
+                    continue
+                for message in messages:
+                    if message[0] == "progress":
+                        done[i] = message[1]
+                        if progress is not None:
+                            progress(sum(done))
+                    else:
+                        answers.setdefault(i, message)
     finally:
         statuses = [_reap(pid, reader.fd) for pid, reader in running]
     values = []
@@ -286,12 +296,12 @@ def map_in_forks(tasks: Sequence[Callable[[], Any]], repo: RepoView) -> list[Any
     return values
 
 
-def _run_task(task: Callable[[], Any], repo: RepoView, fd: int) -> None:
+def _run_task(task: Callable[[Callable[[int], None]], Any], repo: RepoView, fd: int) -> None:
     changes = _ViewChanges(repo)
     code = 0
     try:
         try:
-            answer: tuple[Any, ...] = ("done", task())
+            answer: tuple[Any, ...] = ("done", task(lambda count: send_message(fd, ("progress", count))))
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the step with it
             answer = ("failed", describe_exception(exc))
         send_message(fd, (*answer, *changes.take()))

@@ -123,3 +123,15 @@ def test_summaries_hold_no_syntax_nodes(repo):
         pickled = pickle.dumps(values)
         assert b"_ast" not in pickled and b"ast\n" not in pickled, name
         assert not any(isinstance(v, ast.AST) for v in values), name
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_counts_the_files_read(repo, monkeypatch, jobs):
+    monkeypatch.setattr(codepass._Teller, "EVERY", 0.0)
+    monkeypatch.setattr(codepass._ShardReader, "STEP", 1)
+    said: list[str] = []
+    code_pass(Sources(repo), jobs=jobs, progress=said.append)
+    files = 6  # 5 modules (one too deep to parse, still read) and 1 notebook
+    assert said[-1] == f"reading code: {files} of {files} files"
+    counts = [int(line.split()[2]) for line in said]
+    assert counts == sorted(counts) and len(counts) >= (files if jobs == 1 else 2)

@@ -15,6 +15,7 @@ one process's. A part that raises on a file fails only its own detector, with th
 """
 from __future__ import annotations
 
+import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -93,11 +94,12 @@ class CodeSummaries:
 _PASSES: weakref.WeakKeyDictionary[Sources, CodeSummaries] = weakref.WeakKeyDictionary()
 
 
-def code_pass(sources: Sources, jobs: int = 1) -> CodeSummaries:
-    """Every registered part's summaries for the repository's code, computed once per `Sources`."""
+def code_pass(sources: Sources, jobs: int = 1, progress: Callable[[str], None] | None = None) -> CodeSummaries:
+    """Every registered part's summaries for the repository's code, computed once per `Sources`;
+    `progress` is told how many files are read, now and then."""
     done = _PASSES.get(sources)
     if done is None:
-        done = _PASSES[sources] = _run(sources, jobs)
+        done = _PASSES[sources] = _run(sources, jobs, progress)
     return done
 
 
@@ -119,13 +121,15 @@ def _items(sources: Sources) -> list[_Item]:
     return items
 
 
-def _run(sources: Sources, jobs: int) -> CodeSummaries:
+def _run(sources: Sources, jobs: int, progress: Callable[[str], None] | None) -> CodeSummaries:
     items = _items(sources)
+    tell = _Teller(len(items), progress)
     if jobs <= 1 or len(items) < 2:
-        results = _read_all(sources, items)
+        results = _read_all(sources, items, tell)
     else:
         shards = _shards(items, jobs)
-        parts = map_in_forks([_ShardReader(sources, [items[i] for i in shard]) for shard in shards], sources.repo)
+        parts = map_in_forks([_ShardReader(sources, [items[i] for i in shard]) for shard in shards], sources.repo,
+                             tell)
         results = [None] * len(items)
         for shard, shard_results in zip(shards, parts):
             for i, result in zip(shard, shard_results):
@@ -146,18 +150,42 @@ def _shards(items: Sequence[_Item], count: int) -> list[list[int]]:
     return [sorted(shard) for shard in shards]
 
 
+class _Teller:
+    """Tells `progress` how many of `total` files are read, at most every `EVERY` seconds."""
+
+    EVERY = 0.5
+
+    def __init__(self, total: int, progress: Callable[[str], None] | None) -> None:
+        self.total, self.progress = total, progress
+        self._last = time.monotonic()
+
+    def __call__(self, done: int) -> None:
+        now = time.monotonic()
+        if self.progress is not None and now - self._last >= self.EVERY:
+            self._last = now
+            self.progress(f"reading code: {done:,} of {self.total:,} files")
+
+
 class _ShardReader:
-    """Reads one shard in a forked process."""
+    """Reads one shard in a forked process, telling how many of its files are read every `STEP`."""
+
+    STEP = 50
 
     def __init__(self, sources: Sources, items: list[_Item]) -> None:
         self.sources, self.items = sources, items
 
-    def __call__(self) -> list[_FileResult | None]:
-        return _read_all(self.sources, self.items)
+    def __call__(self, done: Callable[[int], None]) -> list[_FileResult | None]:
+        return _read_all(self.sources, self.items, done, every=self.STEP)
 
 
-def _read_all(sources: Sources, items: Sequence[_Item]) -> list[_FileResult | None]:
-    return [_read_one(sources, item) for item in items]
+def _read_all(sources: Sources, items: Sequence[_Item], done: Callable[[int], None],
+              every: int = 1) -> list[_FileResult | None]:
+    results = []
+    for item in items:
+        results.append(_read_one(sources, item))
+        if len(results) % every == 0:
+            done(len(results))
+    return results
 
 
 def _read_one(sources: Sources, item: _Item) -> _FileResult | None:
