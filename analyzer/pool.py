@@ -156,22 +156,42 @@ def _lost(worker: _Worker, inputs: Inputs, watcher: LaneWatcher) -> None:
 
 
 def _close(worker: _Worker) -> int:
-    """Close the worker's pipes (it exits at the end of its commands) and reap it; its wait status."""
+    """Close the worker's pipes (it exits at the end of its commands) and reap it; its wait status (the
+    first time; 0 after)."""
+    _close_commands(worker)
+    if worker.pid == 0:
+        return 0
+    status = _reap(worker.pid, worker.reader.fd)
+    worker.pid = 0
+    return status
+
+
+def _close_commands(worker: _Worker) -> None:
+    if worker.commands >= 0:
+        _close_quietly(worker.commands)
+        worker.commands = -1
+
+
+def _close_quietly(fd: int) -> None:
     try:
-        os.close(worker.commands)
+        os.close(fd)
     except OSError:
         pass
-    return _reap(worker.pid, worker.reader.fd)
 
 
 def _start(lane: int, inputs: Inputs, repo: RepoView, earlier: list[_Worker]) -> _Worker:
+    return _fork_worker(lane, earlier, lambda commands, results: _worker_main(inputs, repo, commands, results))
+
+
+def _fork_worker(lane: int, earlier: list[_Worker], main: Callable[[MessageReader, int], None]) -> _Worker:
+    """Fork a worker that runs `main(its commands, its results pipe)`, which never returns."""
     command_read, command_write = os.pipe()
     result_read, result_write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the worker: never returns
         for fd in (command_write, result_read, *(fd for w in earlier for fd in (w.commands, w.reader.fd))):
-            os.close(fd)  # else an earlier worker would never see its command pipe close
-        _worker_main(inputs, repo, MessageReader(command_read), result_write)
+            _close_quietly(fd)  # else an earlier worker would never see its command pipe close
+        main(MessageReader(command_read), result_write)
     os.close(command_read)
     os.close(result_write)
     return _Worker(lane=lane, pid=pid, commands=command_write, reader=MessageReader(result_read))
@@ -243,68 +263,81 @@ class _WorkerWatcher:
 
 # ==== several pieces of one step at once ===========================================================
 
-def map_in_forks(tasks: Sequence[Callable[[Callable[[int], None]], Any]], repo: RepoView,
-                 progress: Callable[[int], None] | None = None) -> list[Any]:
-    """Run every task at once, each in its own forked process; their values, in task order.
+def map_in_forks(count: int, work: Callable[[int, int], list[Any]], repo: RepoView, processes: int, *,
+                 chunks_each: int = 16, progress: Callable[[int], None] | None = None) -> list[Any]:
+    """`work(start, end)` (the results for items `start` to `end`, in order) over items 0 to `count`, in
+    `processes` forked processes; all results, in item order.
 
-    Each task is called with a function it may call with how many of its items it has done so far;
-    `progress` is then told the sum over all tasks. The notes and reads of the processes' repository
-    views are added to `repo`'s. A task that raises raises `InputFailed` here with its one-line
+    The items are cut into about `chunks_each` ranges per process, handed out one at a time to whichever
+    process is free, so that a process given slow items does not hold the others up; `progress` is told
+    how many items are done after each range. The notes and reads of the processes' repository views
+    are added to `repo`'s. An exception in `work` raises `InputFailed` here with its one-line
     description; a process that dies (out of memory, a crash in C code) raises `InputFailed` with how
-    it ended. Either way the others are reaped first.
+    it ended. Either way every process is reaped first.
     """
-    running: list[tuple[int, MessageReader]] = []
-    for task in tasks:
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # never returns
-            for fd in (read_fd, *(reader.fd for _, reader in running)):
-                os.close(fd)
-            _run_task(task, repo, write_fd)
-        os.close(write_fd)
-        running.append((pid, MessageReader(read_fd)))
-    answers: dict[int, Any] = {}
-    done = [0] * len(running)
+    size = max(1, -(-count // (processes * chunks_each)))
+    pending = [(start, min(start + size, count)) for start in range(0, count, size)]
+    pending.reverse()  # handed out from the end: in item order
+    workers: list[_Worker] = []
+    for lane in range(min(processes, len(pending))):
+        workers.append(_fork_worker(lane, workers, lambda commands, results: _range_worker_main(
+            work, repo, commands, results)))
+    results: dict[int, list[Any]] = {}
+    failure: str | None = None
     try:
-        open_fds = {reader.fd: i for i, (_, reader) in enumerate(running)}
-        while open_fds:
-            readable, _, _ = select.select(list(open_fds), [], [])
+        for worker in workers:
+            _next_range(worker, pending)
+        while failure is None and any(w.busy for w in workers):
+            busy = {w.reader.fd: w for w in workers if w.busy}
+            readable, _, _ = select.select(list(busy), [], [])
             for fd in readable:
-                i = open_fds[fd]
-                messages = running[i][1].read_available()
+                worker = busy[fd]
+                messages = worker.reader.read_available()
                 if messages is None:
-                    del open_fds[fd]
-                    continue
-                for message in messages:
-                    if message[0] == "progress":
-                        done[i] = message[1]
-                        if progress is not None:
-                            progress(sum(done))
-                    else:
-                        answers.setdefault(i, message)
+                    failure = f"a process reading part of the repository {describe_death(_close(worker))}"
+                    worker.busy = None
+                    break
+                for kind, value, notes, reads in messages:
+                    if kind == "failed":
+                        failure = value
+                        break
+                    _add_changes(repo, notes, reads)
+                    results[value[0]] = value[1]
+                    if progress is not None:
+                        progress(sum(len(r) for r in results.values()))
+                    _next_range(worker, pending)
     finally:
-        statuses = [_reap(pid, reader.fd) for pid, reader in running]
-    values = []
-    for i, status in enumerate(statuses):
-        if i not in answers:
-            raise InputFailed(f"a process reading part of the repository {describe_death(status)}")
-        kind, value, notes, reads = answers[i]
-        if kind == "failed":
-            raise InputFailed(value)
-        _add_changes(repo, notes, reads)
-        values.append(value)
-    return values
+        for worker in workers:
+            _close(worker)
+    if failure is not None:
+        raise InputFailed(failure)
+    return [result for start in sorted(results) for result in results[start]]
 
 
-def _run_task(task: Callable[[Callable[[int], None]], Any], repo: RepoView, fd: int) -> None:
+def _next_range(worker: _Worker, pending: list[tuple[int, int]]) -> None:
+    """Hand the worker the next range, or close its command pipe (it then exits) when none is left."""
+    if pending:
+        start, end = pending.pop()
+        send_message(worker.commands, (start, end))
+        worker.busy = f"{start}:{end}"
+    else:
+        worker.busy = None
+        _close_commands(worker)
+
+
+def _range_worker_main(work: Callable[[int, int], list[Any]], repo: RepoView, commands: MessageReader,
+                       results: int) -> None:
+    """Compute each range sent until the command pipe closes; never returns."""
     changes = _ViewChanges(repo)
     code = 0
     try:
-        try:
-            answer: tuple[Any, ...] = ("done", task(lambda count: send_message(fd, ("progress", count))))
-        except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the step with it
-            answer = ("failed", describe_exception(exc))
-        send_message(fd, (*answer, *changes.take()))
+        while (command := commands.next()) is not None:
+            start, end = command
+            try:
+                answer: tuple[Any, ...] = ("done", (start, work(start, end)))
+            except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the step with it
+                answer = ("failed", describe_exception(exc))
+            send_message(results, (*answer, *changes.take()))
     except BaseException:  # the pipe broke: the parent is gone
         code = 4
     finally:
@@ -312,8 +345,5 @@ def _run_task(task: Callable[[Callable[[int], None]], Any], repo: RepoView, fd: 
 
 
 def _reap(pid: int, fd: int) -> int:
-    try:
-        os.close(fd)
-    except OSError:
-        pass
+    _close_quietly(fd)
     return os.waitpid(pid, 0)[1]

@@ -15,6 +15,7 @@ from gitutil import make_git_repo
 from portcheck.analyzer.facts import codepass
 from portcheck.analyzer.facts.codepass import PARTS, SourceFile, code_pass
 from portcheck.analyzer.inputs import InputFailed
+from portcheck.analyzer.pool import map_in_forks
 from portcheck.analyzer.repo import RepoView
 from portcheck.analyzer.sources import MAX_AST_DEPTH, Sources
 
@@ -128,10 +129,31 @@ def test_summaries_hold_no_syntax_nodes(repo):
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_progress_counts_the_files_read(repo, monkeypatch, jobs):
     monkeypatch.setattr(codepass._Teller, "EVERY", 0.0)
-    monkeypatch.setattr(codepass._ShardReader, "STEP", 1)
     said: list[str] = []
     code_pass(Sources(repo), jobs=jobs, progress=said.append)
     files = 6  # 5 modules (one too deep to parse, still read) and 1 notebook
     assert said[-1] == f"reading code: {files} of {files} files"
     counts = [int(line.split()[2]) for line in said]
     assert counts == sorted(counts) and len(counts) >= (files if jobs == 1 else 2)
+
+
+def test_ranges_handed_out_to_processes_come_back_in_item_order(repo):
+    def squares(start: int, end: int) -> list[tuple[int, int]]:
+        return [(i * i, os.getpid()) for i in range(start, end)]
+
+    done: list[int] = []
+    results = map_in_forks(1000, squares, repo, 3, progress=done.append)
+    assert [square for square, _ in results] == [i * i for i in range(1000)]
+    workers = {pid for _, pid in results}
+    assert len(workers) == 3 and os.getpid() not in workers
+    assert done == sorted(done) and done[-1] == 1000 and len(done) == 48  # 16 ranges per process
+
+
+def test_an_exception_in_a_range_fails_the_map_with_its_description(repo):
+    def breaks_at_700(start: int, end: int) -> list[int]:
+        if start <= 700 < end:
+            raise ValueError("no such item")
+        return list(range(start, end))
+
+    with pytest.raises(InputFailed, match="ValueError: no such item"):
+        map_in_forks(1000, breaks_at_700, repo, 2)

@@ -9,9 +9,9 @@ syntax tree at a time, not all of them (on keras, about 500 MiB of trees). Each 
 summaries, in that order, with what it reads elsewhere (`CodeSummaries.of(NAME)`). Parts belong to the
 fact detectors (this package), so all are registered when it is imported, before any pass runs.
 
-With `jobs` above 1 the files are split into that many shards, balanced by size, each read in a forked
-process (`pool.map_in_forks`); the summaries are put back into file order, so the result is the same as
-one process's. A part that raises on a file fails only its own detector, with the file named.
+With `jobs` above 1 the files are read by that many forked processes, which take consecutive ranges of
+them one at a time as they become free (`pool.map_in_forks`); the summaries are put back into file
+order, so the result is the same as one process's. A part that raises on a file fails only its own detector, with the file named.
 """
 from __future__ import annotations
 
@@ -111,43 +111,25 @@ class _Item:
 
     path: str
     notebook: int | None
-    size: int
 
 
 def _items(sources: Sources) -> list[_Item]:
-    items = [_Item(f.path, None, f.size) for f in sources.python_files()]
-    for position, notebook in enumerate(sources.notebooks):
-        items.append(_Item(notebook.path, position, 1 + sum(len(c.source) for c in notebook.code_cells)))
-    return items
+    return ([_Item(f.path, None) for f in sources.python_files()]
+            + [_Item(notebook.path, position) for position, notebook in enumerate(sources.notebooks)])
 
 
 def _run(sources: Sources, jobs: int, progress: Callable[[str], None] | None) -> CodeSummaries:
     items = _items(sources)
     tell = _Teller(len(items), progress)
     if jobs <= 1 or len(items) < 2:
-        results = _read_all(sources, items, tell)
+        results = []
+        for item in items:
+            results.append(_read_one(sources, item))
+            tell(len(results))
     else:
-        shards = _shards(items, jobs)
-        parts = map_in_forks([_ShardReader(sources, [items[i] for i in shard]) for shard in shards], sources.repo,
-                             tell)
-        results = [None] * len(items)
-        for shard, shard_results in zip(shards, parts):
-            for i, result in zip(shard, shard_results):
-                results[i] = result
+        results = map_in_forks(len(items), _RangeReader(sources, items), sources.repo, jobs, progress=tell)
     kept = [r for r in results if r is not None]
     return CodeSummaries(modules=tuple(r.module for r in kept if r.module is not None), files=tuple(kept))
-
-
-def _shards(items: Sequence[_Item], count: int) -> list[list[int]]:
-    """Item positions split into `count` shards of about equal size (largest first to the lightest shard);
-    each shard in pass order."""
-    shards: list[list[int]] = [[] for _ in range(min(count, len(items)))]
-    loads = [0] * len(shards)
-    for i in sorted(range(len(items)), key=lambda i: -items[i].size):
-        lightest = loads.index(min(loads))
-        shards[lightest].append(i)
-        loads[lightest] += items[i].size
-    return [sorted(shard) for shard in shards]
 
 
 class _Teller:
@@ -166,26 +148,14 @@ class _Teller:
             self.progress(f"reading code: {done:,} of {self.total:,} files")
 
 
-class _ShardReader:
-    """Reads one shard in a forked process, telling how many of its files are read every `STEP`."""
-
-    STEP = 50
+class _RangeReader:
+    """Reads a range of the pass's files, in a forked process."""
 
     def __init__(self, sources: Sources, items: list[_Item]) -> None:
         self.sources, self.items = sources, items
 
-    def __call__(self, done: Callable[[int], None]) -> list[_FileResult | None]:
-        return _read_all(self.sources, self.items, done, every=self.STEP)
-
-
-def _read_all(sources: Sources, items: Sequence[_Item], done: Callable[[int], None],
-              every: int = 1) -> list[_FileResult | None]:
-    results = []
-    for item in items:
-        results.append(_read_one(sources, item))
-        if len(results) % every == 0:
-            done(len(results))
-    return results
+    def __call__(self, start: int, end: int) -> list[_FileResult | None]:
+        return [_read_one(self.sources, item) for item in self.items[start:end]]
 
 
 def _read_one(sources: Sources, item: _Item) -> _FileResult | None:
