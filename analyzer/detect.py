@@ -34,7 +34,7 @@ from .pool import compute_in_parallel
 from .probe import RecordingRepoView, fingerprint, open_history
 from .registry import Registry
 from .repo import Limits, RepoView
-from .sandbox import Channel, Failed, Progress
+from .sandbox import Channel, Failed
 from .sources import Sources
 
 
@@ -84,18 +84,22 @@ def _history(git: SafeGit):
 
 class _ReadSources:
     """The `sources` input: every notebook read, then the pass over the code (`codepass`), each file parsed
-    once and read by every detector's per-file part, on `jobs` processes. One step, with its own time
-    budget, done before detectors are handed to workers so that none of them parses anything again."""
+    once and read by every detector's per-file part, on `jobs` processes. One step, done before detectors
+    are handed to workers so that none of them parses anything again; with a `channel` it reports its
+    progress, and renews its step budget after each file or range of files."""
 
-    def __init__(self, jobs: int, progress: Progress | None = None) -> None:
-        self.jobs, self.progress = jobs, progress
+    def __init__(self, jobs: int, channel: Channel | None = None) -> None:
+        self.jobs, self.channel = jobs, channel
 
     def __call__(self, repo: RepoView) -> Sources:
         sources = Sources(repo)
-        if self.progress is not None:
-            self.progress("reading notebooks")
+        if self.channel is None:
+            code_pass(sources, self.jobs)
+            return sources
+        self.channel.progress("reading notebooks")
         sources.notebooks  # noqa: B018 - read in this process, so that the pass's processes share them
-        code_pass(sources, self.jobs, self.progress)
+        # the step budget bounds each file (each range of files with several processes), not the whole pass
+        code_pass(sources, self.jobs, self.channel.progress, lambda: self.channel.renewed("fact:sources"))
         return sources
 
 
@@ -154,7 +158,7 @@ class DetectJob:
             given: dict[str, Any] = {"repo": repo, "config": config, "tree": tree}
             if git is not None:
                 given["git"] = git
-            providers = {**CORE_PROVIDERS, "sources": _ReadSources(req.jobs, channel.progress), **FACT_PROVIDERS}
+            providers = {**CORE_PROVIDERS, "sources": _ReadSources(req.jobs, channel), **FACT_PROVIDERS}
             inputs = Inputs(providers, given, watcher=watcher.prefixed("fact:"))
             if git is None:
                 inputs.mark_absent("git", git_reason)

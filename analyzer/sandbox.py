@@ -112,6 +112,12 @@ class Channel:
         """Step `key` ended with `value` (anything picklable, or a `Failed`)."""
         self._emit(("done", key, value, lane))
 
+    def renewed(self, key: str, lane: int = 0) -> None:
+        """Open step `key` made progress (a long step working through many inputs: the code pass): its
+        step budget starts again, and so do those of the steps around it on its lane, which wait for
+        it; the budget then bounds the time between two reports of progress, not the whole step."""
+        self._emit(("renew", key, lane))
+
     def stopped(self, key: str, reason: str) -> None:
         """Step `key` was stopped inside the job (a worker process died): a `Stop`, as if the supervisor saw it."""
         self._emit(("stopped", key, reason))
@@ -307,6 +313,12 @@ class _ChildRun:
             key, lane = message[1], message[3]
             values[key] = message[2]
             self.lanes[lane] = [(k, t) for k, t in self.lanes.get(lane, ()) if k != key]
+        elif kind == "renew":  # the step and the steps around it, which wait for it, start their clocks again
+            key, lane, steps = message[1], message[2], self.lanes.get(message[2], [])
+            keys = [k for k, _ in steps]
+            if key in keys:
+                now = time.monotonic()
+                self.lanes[lane] = [(k, now if i <= keys.index(key) else t) for i, (k, t) in enumerate(steps)]
         elif kind == "progress" and self.progress:
             self.progress(message[1])
         elif kind == "stopped":

@@ -46,6 +46,28 @@ def test_a_step_over_its_budget_is_stopped_and_the_job_resumes_after_it():
     assert [s.key for s in result.stops] == ["slow"] and not result.out_of_time
 
 
+def _long_step(channel: Channel, rounds: int, renew: bool) -> int:
+    for _ in range(rounds):
+        time.sleep(0.2)
+        if renew:
+            channel.renewed("long")
+    return rounds
+
+
+@pytest.mark.parametrize("renew", [True, False])
+def test_a_long_step_that_reports_progress_renews_its_budget_and_a_silent_one_does_not(renew):
+    def job(channel: Channel, known: Mapping[str, Any]) -> None:
+        if "long" not in known:
+            channel.started("long")
+            channel.finished("long", _long_step(channel, 6, renew))  # 1.2 s in all, 0.2 s between reports
+        channel.started("after")
+        channel.finished("after", "ok")
+
+    result = supervise(job, budget=Budget(step_seconds=0.6), describe=lambda key: f"step {key}")
+    expected = 6 if renew else Failed("step long took longer than its 0.6 s budget and was stopped")
+    assert result.values["long"] == expected and result.values["after"] == "ok"
+
+
 def test_the_total_budget_ends_the_job_and_later_steps_are_never_reached():
     job = _steps(("a", lambda: 1), ("slow", lambda: time.sleep(60)), ("c", lambda: 3))
     result = supervise(job, budget=Budget(total_seconds=1, step_seconds=30))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import jsonschema
@@ -77,3 +78,16 @@ def test_default_budget_scan_matches_an_unsandboxed_scan(tmp_path):
     sandboxed = render(scan(repo))
     inline = render(scan(repo, budget=Budget(isolate=False)))
     assert sandboxed == inline
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_step_budget_bounds_each_file_of_the_code_pass_not_the_whole_pass(tmp_path, monkeypatch, jobs):
+    """Eight files that each take 0.15 s: 1.2 s of reading code, under a 0.5 s step budget."""
+    from portcheck.analyzer.facts.codepass import PARTS
+
+    monkeypatch.setitem(PARTS, "slow", lambda file: time.sleep(0.15))
+    root = tmp_path / "proj"
+    make_git_repo(root, {"README.md": "# x\n", **{f"src/m{k}.py": f"x = {k}\n" for k in range(8)}})
+    report = scan(root, budget=Budget(step_seconds=0.5), jobs=jobs)
+    assert [n.message for n in report.scan_notes if n.kind == STEP_STOPPED] == []
+    assert not [c for c in report.checks if c.status.value == "error"]

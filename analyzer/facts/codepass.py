@@ -94,12 +94,16 @@ class CodeSummaries:
 _PASSES: weakref.WeakKeyDictionary[Sources, CodeSummaries] = weakref.WeakKeyDictionary()
 
 
-def code_pass(sources: Sources, jobs: int = 1, progress: Callable[[str], None] | None = None) -> CodeSummaries:
-    """Every registered part's summaries for the repository's code, computed once per `Sources`;
-    `progress` is told how many files are read, now and then."""
+def code_pass(sources: Sources, jobs: int = 1, progress: Callable[[str], None] | None = None,
+              alive: Callable[[], None] | None = None) -> CodeSummaries:
+    """Every registered part's summaries for the repository's code, computed once per `Sources`.
+
+    `progress` is told how many files are read, now and then; `alive` is called each time a file (one
+    process) or a range of files (several) is done, so that a watchdog can tell a long pass from a
+    stuck one."""
     done = _PASSES.get(sources)
     if done is None:
-        done = _PASSES[sources] = _run(sources, jobs, progress)
+        done = _PASSES[sources] = _run(sources, jobs, _Teller(progress, alive))
     return done
 
 
@@ -118,9 +122,9 @@ def _items(sources: Sources) -> list[_Item]:
             + [_Item(notebook.path, position) for position, notebook in enumerate(sources.notebooks)])
 
 
-def _run(sources: Sources, jobs: int, progress: Callable[[str], None] | None) -> CodeSummaries:
+def _run(sources: Sources, jobs: int, tell: _Teller) -> CodeSummaries:
     items = _items(sources)
-    tell = _Teller(len(items), progress)
+    tell.total = len(items)
     if jobs <= 1 or len(items) < 2:
         results = []
         for item in items:
@@ -133,15 +137,19 @@ def _run(sources: Sources, jobs: int, progress: Callable[[str], None] | None) ->
 
 
 class _Teller:
-    """Tells `progress` how many of `total` files are read, at most every `EVERY` seconds."""
+    """Told how many files are done: calls `alive` each time, and tells `progress` how many of `total`
+    are read at most every `EVERY` seconds."""
 
     EVERY = 0.5
 
-    def __init__(self, total: int, progress: Callable[[str], None] | None) -> None:
-        self.total, self.progress = total, progress
+    def __init__(self, progress: Callable[[str], None] | None, alive: Callable[[], None] | None) -> None:
+        self.progress, self.alive = progress, alive
+        self.total = 0
         self._last = time.monotonic()
 
     def __call__(self, done: int) -> None:
+        if self.alive is not None:
+            self.alive()
         now = time.monotonic()
         if self.progress is not None and now - self._last >= self.EVERY:
             self._last = now
