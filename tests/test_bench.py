@@ -103,3 +103,14 @@ def test_runner_refuses_a_folder_without_git(tmp_path):
     result = bench("run.py", str(tmp_path), "--repeat", "1")
     assert result.returncode == 2
     assert "not a git repository" in result.stderr
+
+
+def test_parts_names_every_per_file_part_and_the_reading(generated):
+    from portcheck.analyzer.facts.codepass import PARTS
+
+    result = bench("parts.py", str(generated), "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert set(figures) == {*PARTS, "reading and parsing", "the whole pass"}
+    assert all(seconds >= 0 for seconds in figures.values())
+    assert figures["the whole pass"] >= figures["reading and parsing"] > 0
