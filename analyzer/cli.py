@@ -124,8 +124,8 @@ def scan(
         "Address-space limit, in MiB, of the process that reads and parses the repository (and of each "
         "worker process); a detector that needs more fails on its own and the scan goes on."))] = 6144,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", min=1, help=(
-        "Worker processes for the detectors, after every file is parsed once (default: one per CPU this "
-        "process may use). The report is the same for any N; --jobs 1 uses no workers."),
+        "Processes that parse the code (each file once) and then run the detectors (default: one per CPU "
+        "this process may use). The report is the same for any N; --jobs 1 does it all in one process."),
         show_default=False)] = None,
 ) -> None:
     """Scan a repository and write its readiness report.
