@@ -69,7 +69,7 @@ class ScanRequest:
     ignore: Sequence[str] = ()
     fail_under: int | None = None
     fail_under_area: Mapping[str, int] | None = None
-    jobs: int = 1              # worker processes for the detectors (`pool.py`); 1 computes them in the child itself
+    jobs: int = 1              # processes for the code pass and the detectors (`pool.py`); 1: the child does all
     record_reads: bool = False  # send a `Fingerprint` and the digest of every read (for the report cache)
     options: str = ""          # the digest of every option and of the code that shapes the report (`probe.options_digest`)
 
@@ -93,13 +93,13 @@ class _ReadSources:
 
     def __call__(self, repo: RepoView) -> Sources:
         sources = Sources(repo)
-        if self.channel is None:
-            code_pass(sources, self.jobs)
-            return sources
-        self.channel.progress("reading notebooks")
+        channel = self.channel
+        if channel is not None:
+            channel.progress("reading notebooks")
         sources.notebooks  # noqa: B018 - read in this process, so that the pass's processes share them
         # the step budget bounds each file (each range of files with several processes), not the whole pass
-        code_pass(sources, self.jobs, self.channel.progress, lambda: self.channel.renewed("fact:sources"))
+        code_pass(sources, self.jobs, channel.progress if channel else None,
+                  (lambda: channel.renewed("fact:sources")) if channel else None)
         return sources
 
 

@@ -23,7 +23,7 @@ from typing import Any
 def measure(root: Path) -> dict[str, float]:
     """CPU seconds per part, plus "reading and parsing" and "the whole pass", for the repository at `root`."""
     from portcheck.analyzer import facts  # noqa: F401 - registers every part
-    from portcheck.analyzer.facts import codepass
+    from portcheck.analyzer.facts import codepass, pycode
     from portcheck.analyzer.probe import open_history
     from portcheck.analyzer.repo import RepoView
     from portcheck.analyzer.sources import Sources
@@ -42,12 +42,12 @@ def measure(root: Path) -> dict[str, float]:
         return run
 
     parts = dict(codepass.PARTS)
-    reads = (Sources.parse_module, codepass.parse_python)
+    reads = (Sources.parse_module, pycode.parse_python)
     try:
         for name, part in parts.items():
             codepass.PARTS[name] = timed(name, part)
         Sources.parse_module = timed("reading and parsing", Sources.parse_module)
-        codepass.parse_python = timed("reading and parsing", codepass.parse_python)
+        pycode.parse_python = timed("reading and parsing", pycode.parse_python)  # notebook cells
         sources = Sources(repo)
         sources.notebooks  # noqa: B018 - decoded before the clock starts, as in a scan
         gc.set_threshold(100_000, 50, 1000)  # as `gcpolicy.rare_collections` during a scan
@@ -56,7 +56,7 @@ def measure(root: Path) -> dict[str, float]:
         spent["the whole pass"] = time.process_time() - start
     finally:
         codepass.PARTS.update(parts)
-        Sources.parse_module, codepass.parse_python = reads
+        Sources.parse_module, pycode.parse_python = reads
     return dict(sorted(spent.items(), key=lambda item: -item[1]))
 
 

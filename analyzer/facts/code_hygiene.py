@@ -32,7 +32,7 @@ from ..repo import RepoView
 from ..sources import Sources
 from .ci import is_ci_file
 from .codepass import SourceFile, code_pass, per_file
-from .common import EvidenceFacts, excerpt
+from .common import EvidenceFacts, cell_evidence, excerpt
 from .pycode import CodeUnit, dotted_name, nodes_of
 from .testing import TEST_FOLDERS, is_test_path
 
@@ -154,8 +154,7 @@ def _paths_in_notebook_shell_lines(sources: Sources) -> Iterator[Evidence]:
         for cell in notebook.code_cells:
             for line in cell.source.splitlines():
                 if line.lstrip().startswith(("!", "%")) and find_absolute_path(line):
-                    yield Evidence(path=notebook.path, line=cell.number,
-                                   excerpt=excerpt(f"cell {cell.number}: {line.strip()}"))
+                    yield cell_evidence(notebook.path, cell.number, line.strip())
 
 
 def _paths_in_configs(repo: RepoView) -> Iterator[Evidence]:

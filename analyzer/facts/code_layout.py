@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from ..model import Evidence
 from ..sources import Sources
 from .codepass import SourceFile, code_pass, per_file
-from .common import excerpt
+from .common import cell_evidence
 from .complexity import UNDOCUMENTED_FILES, definitions, excluded_file_reason
 from .pycode import CodeUnit, nodes_of
 from .testing import project_module_names
@@ -219,11 +219,6 @@ def import_name(notebook: str, module: str) -> str | None:
     return ".".join(parts) if all(p.isidentifier() for p in parts) else None
 
 
-def _cell_evidence(notebook: str, cell: int, text: str) -> Evidence:
-    """Evidence for `text` in a notebook cell, as `CodeUnit.evidence` gives it."""
-    return Evidence(path=notebook, line=cell, excerpt=excerpt(f"cell {cell}: {text}"))
-
-
 def _notebook(notebook: _NotebookFile, project: _Project, sources_by_cell: dict[int, str]) -> NotebookCode:
     defined: list[NotebookDefinition] = []
     uses: list[Evidence] = []
@@ -234,7 +229,7 @@ def _notebook(notebook: _NotebookFile, project: _Project, sources_by_cell: dict[
         uses.extend(evidence for evidence, name in cell.imports if _is_project_module(name, project.known))
         for match in _RUNS_SCRIPT.finditer(sources_by_cell.get(cell.number, "")):
             if posixpath.basename(match.group(1)) in project.scripts:
-                uses.append(_cell_evidence(notebook.path, cell.number, match.group(0).strip()))
+                uses.append(cell_evidence(notebook.path, cell.number, match.group(0).strip()))
     return NotebookCode(path=notebook.path, definitions=tuple(defined), uses_modules=tuple(uses))
 
 

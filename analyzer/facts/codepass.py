@@ -11,21 +11,22 @@ fact detectors (this package), so all are registered when it is imported, before
 
 With `jobs` above 1 the files are read by that many forked processes, which take consecutive ranges of
 them one at a time as they become free (`pool.map_in_forks`); the summaries are put back into file
-order, so the result is the same as one process's. A part that raises on a file fails only its own detector, with the file named.
+order, so the result is the same as one process's. A part that raises on a file fails only its own
+detector, with the file named.
 """
 from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..inputs import InputFailed
 from ..pool import map_in_forks
 from ..sandbox import describe_exception
-from ..sources import PythonModule, Sources, cell_as_python, parse_python
-from .pycode import CodeUnit, code_unit, forget
+from ..sources import PythonModule, Sources
+from .pycode import CodeUnit, cell_units, code_unit
 
 Part = Callable[["SourceFile"], Any]
 PARTS: dict[str, Part] = {}
@@ -88,7 +89,7 @@ class CodeSummaries:
         for result in self.files:
             if name in result.failures:
                 raise InputFailed(result.failures[name])
-        return [s for result in self.files if (s := result.summaries.get(name)) is not None]
+        return [result.summaries[name] for result in self.files if name in result.summaries]
 
 
 _PASSES: weakref.WeakKeyDictionary[Sources, CodeSummaries] = weakref.WeakKeyDictionary()
@@ -177,24 +178,16 @@ def _read_one(sources: Sources, item: _Item) -> _FileResult | None:
         record = ModuleRecord(path=module.path, error=module.error, over_bound=module.over_bound,
                               replaced_bytes="\ufffd" in module.text)
     else:
-        file = SourceFile(path=item.path, units=list(_cell_units(sources.notebooks[item.notebook].path,
-                                                                   sources.notebooks[item.notebook].code_cells)))
+        file = SourceFile(path=item.path, units=list(cell_units(item.path, sources.notebooks[item.notebook].code_cells)))
         record = None
-    summaries: dict[str, Any] = {}
+    summaries: dict[str, Any] = {}  # only the parts that found something: most find nothing in most files
     failures: dict[str, str] = {}
     for name, part in PARTS.items():
         try:
-            summaries[name] = part(file)
+            summary = part(file)
         except Exception as exc:  # noqa: BLE001 - a bug in one part must cost only its own detector
             failures[name] = f"{describe_exception(exc)} (reading {item.path})"
-    for unit in file.units:
-        forget(unit.tree)
+            continue
+        if summary is not None:
+            summaries[name] = summary
     return _FileResult(summaries=summaries, failures=failures, module=record)
-
-
-def _cell_units(path: str, cells: Sequence[Any]) -> Iterator[CodeUnit]:
-    for cell in cells:
-        text = cell_as_python(cell.source)
-        parsed = parse_python(path, text)
-        if parsed.tree is not None:
-            yield code_unit(path, cell.number, parsed.tree, text)

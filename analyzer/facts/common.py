@@ -23,6 +23,11 @@ def excerpt(text: str, limit: int = MAX_EXCERPT) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+def cell_evidence(path: str, cell: int, text: str) -> Evidence:
+    """Evidence for `text` in a notebook's cell: the line is the cell's number, the excerpt names the cell."""
+    return Evidence(path=path, line=cell, excerpt=excerpt(f"cell {cell}: {text}"))
+
+
 @dataclass(frozen=True, kw_only=True)
 class EvidenceFacts:
     """A yes/no fact backed by the places that show it (schema value: whether there are any)."""

@@ -28,7 +28,7 @@ from typing import Any
 from ..model import Evidence
 from ..sources import Notebook, NotebookCell, Sources
 from .codepass import SourceFile, code_pass, per_file
-from .common import bounded, excerpt
+from .common import bounded, cell_evidence, excerpt
 from .metric_mentions import metrics_in_output
 from .pycode import CodeUnit, dotted_name, import_aliases, nodes_of, qualified_name
 from .readme import ReadmeSource
@@ -480,7 +480,7 @@ class _Cell:
     result: str | None = None   # an execute_result's text/plain, for pairing with the cell's last expression
 
     def evidence(self, text: str) -> Evidence:
-        return Evidence(path=self.path, line=self.number, excerpt=excerpt(f"cell {self.number}: {text}"))
+        return cell_evidence(self.path, self.number, text)
 
     @cached_property
     def blocks(self) -> list[Block]:

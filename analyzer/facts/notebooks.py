@@ -53,10 +53,10 @@ from typing import Any
 
 from ..gitsafe import TreeEntry
 from ..model import Evidence
-from ..sources import Notebook, NotebookCell, Sources, cell_as_python, parse_python
+from ..sources import Notebook, NotebookCell, Sources
 from .codepass import SourceFile, code_pass, per_file
-from .common import excerpt
-from .pycode import import_aliases, qualified_name
+from .common import cell_evidence, excerpt
+from .pycode import cell_units, import_aliases, qualified_name
 from .readme_document import parse_markdown_cell
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -275,8 +275,7 @@ class NotebookReport:
         """The oversized outputs, or the largest output of a heavy notebook that has none."""
         shown = self.oversized_outputs or ((self.largest_output,) if self.heavy and self.largest_output else ())
         total = f"; outputs total {human_size(self.output_bytes)}" if self.heavy else ""
-        return tuple(Evidence(path=self.path, line=o.cell, excerpt=excerpt(f"cell {o.cell}: {o.describe()}{total}"))
-                     for o in shown)
+        return tuple(cell_evidence(self.path, o.cell, f"{o.describe()}{total}") for o in shown)
 
     def narrative_evidence(self) -> tuple[Evidence, ...]:
         """Where the missing parts of the story belong: the first code cell (no title or
@@ -370,7 +369,7 @@ def inspect_notebook(nb: Notebook, imports: NotebookImports | None = None) -> No
         return NotebookReport(path=nb.path, error=nb.error)
     code = nb.code_cells
     if imports is None:
-        imports = _notebook_imports(nb.path, _parse_cells(code))
+        imports = _notebook_imports(nb.path, [(unit.cell, unit.tree) for unit in cell_units(nb.path, code)])
     errors = tuple(_cell_error(c.number, out) for c in code for out in c.outputs
                    if out.get("output_type") == "error")
     executed = [(c.number, c.execution_count) for c in code if c.execution_count is not None]
@@ -400,17 +399,6 @@ def _cell_error(cell: int, output: dict) -> CellError:
     if len(evalue) > MAX_ERROR_VALUE:
         evalue = evalue[: MAX_ERROR_VALUE - 1] + "…"
     return CellError(cell=cell, ename=ename or "error", evalue=evalue)
-
-
-def _parse_cells(code: list[NotebookCell]) -> list[tuple[int, ast.Module]]:
-    """(cell number, tree) of the code cells that parse as Python (magics blanked), in order, for
-    notebooks the code pass does not read."""
-    trees = []
-    for cell in code:
-        parsed = parse_python("cell", cell_as_python(cell.source))
-        if parsed.tree is not None:
-            trees.append((cell.number, parsed.tree))
-    return trees
 
 
 # ==== hidden state =================================================================================

@@ -9,10 +9,12 @@ import heapq
 import re
 import weakref
 from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..model import Evidence
-from .common import excerpt
+from ..sources import NotebookCell, cell_as_python, parse_python
+from .common import cell_evidence, excerpt
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,7 +43,7 @@ class CodeUnit:
             self.lines[line - 1] if line and 0 < line <= len(self.lines) else "")
         if self.cell is None:
             return Evidence(path=self.path, line=line, excerpt=excerpt(source) or None)
-        return Evidence(path=self.path, line=self.cell, excerpt=excerpt(f"cell {self.cell}: {source}"))
+        return cell_evidence(self.path, self.cell, source)
 
 
 # characters `str.splitlines` breaks at that Python's tokenizer does not
@@ -52,6 +54,15 @@ def code_unit(path: str, cell: int | None, tree: ast.Module, text: str) -> CodeU
     """The unit for `tree`, parsed from `text` (a module's source, or a cell's with magics blanked)."""
     return CodeUnit(path=path, cell=cell, tree=tree, lines=tuple(text.splitlines()),
                     plain_breaks=_OTHER_BREAKS.search(text) is None)
+
+
+def cell_units(path: str, cells: Iterable[NotebookCell]) -> Iterator[CodeUnit]:
+    """The unit of each code cell of the notebook at `path` that parses (magics blanked), in order."""
+    for cell in cells:
+        text = cell_as_python(cell.source)
+        parsed = parse_python(path, text)
+        if parsed.tree is not None:
+            yield code_unit(path, cell.number, parsed.tree, text)
 
 
 def dotted_name(node: ast.AST) -> str | None:
@@ -82,20 +93,29 @@ def import_aliases(trees: list[ast.Module]) -> dict[str, str]:
     return aliases
 
 
-# Each tree's nodes, listed once: every detector looks at every node of every module and cell, and
-# `ast.walk` (a generator over a queue) costs far more per node than iterating a tuple.
-_NODES: weakref.WeakKeyDictionary[ast.AST, tuple[ast.AST, ...]] = weakref.WeakKeyDictionary()
+# Each tree's nodes, listed once and indexed by class: every detector looks at a few kinds of node
+# (calls, assignments, imports) of every module and cell, and `ast.walk` (a generator over a queue) costs
+# far more per node than reading a list, while skipping the names, attributes and contexts that make up
+# most of a tree costs nothing. The root is left out of the index: the tree is the cache's weak key, and
+# a value holding it would keep the tree alive for good.
+@dataclass(frozen=True)
+class _NodeIndex:
+    below: tuple[ast.AST, ...]      # every node but the root, in `ast.walk` order
+    kinds: dict[type, array[int]]   # positions in `below` by exact class; 4-byte arrays (lists cost 36 bytes a node)
 
 
-def all_nodes(tree: ast.AST) -> tuple[ast.AST, ...]:
-    """Every node of a whole module or cell tree, in `ast.walk` order, listed once per tree and shared.
+_INDEX: weakref.WeakKeyDictionary[ast.AST, _NodeIndex] = weakref.WeakKeyDictionary()
 
-    For whole trees only: a subtree walked once is cheaper with `ast.walk` than listed and kept.
-    """
-    nodes = _NODES.get(tree)
-    if nodes is None:
-        nodes = _NODES[tree] = _breadth_first(tree)
-    return nodes
+
+def _index(tree: ast.AST) -> _NodeIndex:
+    index = _INDEX.get(tree)
+    if index is None:
+        below = _breadth_first(tree)[1:]
+        lists: dict[type, list[int]] = {}
+        for position, node in enumerate(below):
+            lists.setdefault(node.__class__, []).append(position)
+        index = _INDEX[tree] = _NodeIndex(below, {kind: array("I", positions) for kind, positions in lists.items()})
+    return index
 
 
 def _breadth_first(tree: ast.AST) -> tuple[ast.AST, ...]:
@@ -115,35 +135,20 @@ def _breadth_first(tree: ast.AST) -> tuple[ast.AST, ...]:
     return tuple(nodes)
 
 
-# Each tree's node positions in `all_nodes` by node class: a detector that looks at a few kinds of node
-# (calls, assignments, imports) skips the names, attributes and contexts that make up most of a tree.
-# Positions are kept as 4-byte arrays: as lists of ints they would cost 36 bytes a node (60 MiB on keras).
-_KINDS: weakref.WeakKeyDictionary[ast.AST, dict[type, array[int]]] = weakref.WeakKeyDictionary()
-
-
 def nodes_of(tree: ast.AST, *kinds: type[ast.AST]) -> list[ast.AST]:
     """The nodes of a whole tree whose class is exactly one of `kinds`, in `ast.walk` order.
 
     `kinds` are concrete node classes (`ast.Call`, `ast.Assign`), never bases such as `ast.expr`:
-    `ast.parse` makes no subclasses of them, so this equals an `isinstance` filter of `all_nodes`.
+    `ast.parse` makes no subclasses of them, so this equals an `isinstance` filter of `ast.walk(tree)`.
+    The index is built once per tree and freed with it.
     """
-    nodes = all_nodes(tree)
-    index = _KINDS.get(tree)
-    if index is None:
-        lists: dict[type, list[int]] = {}
-        for position, node in enumerate(nodes):
-            lists.setdefault(node.__class__, []).append(position)
-        index = _KINDS[tree] = {kind: array("I", positions) for kind, positions in lists.items()}
+    index = _index(tree)
+    below = index.below
     if len(kinds) == 1:
-        return [nodes[i] for i in index.get(kinds[0], ())]
-    return [nodes[i] for i in heapq.merge(*(index.get(kind, ()) for kind in kinds))]
-
-
-def forget(tree: ast.AST) -> None:
-    """Drop what is cached for `tree` (its node list, kind index and import aliases), so that it can be
-    freed: the node list holds the tree itself, which a weak key alone would never let go."""
-    for cache in (_NODES, _KINDS, _ALIASES):
-        cache.pop(tree, None)
+        found = [below[i] for i in index.kinds.get(kinds[0], ())]
+    else:
+        found = [below[i] for i in heapq.merge(*(index.kinds.get(kind, ()) for kind in kinds))]
+    return [tree, *found] if tree.__class__ in kinds else found  # the root comes first in walk order
 
 
 def star_imports(trees: list[ast.Module]) -> list[str]:

@@ -36,7 +36,7 @@ from ..sources import Sources
 from . import task_vocabulary as vocab
 from .codepass import SourceFile, code_pass, per_file
 from .comments import comments
-from .common import excerpt
+from .common import cell_evidence, excerpt
 from .metric_mentions import METRIC_PATTERN, canonical_name
 from .pycode import CodeUnit, dotted_name, import_aliases, nodes_of, qualified_name
 from .readme import ReadmeSource
@@ -329,8 +329,7 @@ def _scan_markdown_cell(path: str, number: int, source: str, found: _Collector) 
     except Exception:  # noqa: BLE001 - a parser failure on a pathological cell: read it as plain text
         prose = [source]
     for text in prose:
-        _scan_prose(text, found, lambda _offset, sentence: Evidence(
-            path=path, line=number, excerpt=excerpt(f"cell {number}: {sentence}")), domain=True)
+        _scan_prose(text, found, lambda _offset, sentence: cell_evidence(path, number, sentence), domain=True)
 
 
 def _scan_prose(text: str, found: _Findings, where, *, domain: bool) -> None:

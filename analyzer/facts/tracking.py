@@ -20,7 +20,7 @@ from ..model import Evidence
 from ..repo import RepoView
 from ..sources import Sources
 from .codepass import SourceFile, code_pass, per_file
-from .common import excerpt
+from .common import cell_evidence, excerpt
 from .pycode import import_aliases, nodes_of, qualified_name
 
 TOOLS = ("aim", "clearml", "comet", "dvc", "mlflow", "neptune", "sacred", "tensorboard", "wandb")
@@ -208,8 +208,7 @@ def _scan_notebook_magics(sources: Sources, found: _Found) -> None:
             for line in cell.source.splitlines():
                 stripped = line.strip()
                 if stripped.startswith(("%", "!")):
-                    evidence = Evidence(path=notebook.path, line=cell.number,
-                                        excerpt=excerpt(f"cell {cell.number}: {stripped}"))
+                    evidence = cell_evidence(notebook.path, cell.number, stripped)
                     _scan_command_line(stripped, evidence, found)
 
 

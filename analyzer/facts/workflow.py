@@ -37,7 +37,7 @@ from ..project_files import MAKEFILE_NAMES, Makefile, TomlFile, read_makefile, r
 from ..repo import RepoView
 from ..sources import Sources
 from .codepass import SourceFile, code_pass, per_file
-from .common import excerpt
+from .common import cell_evidence, excerpt
 from .files import detect_docker
 from .pycode import CodeUnit, dotted_name, import_aliases, nodes_of, qualified_name
 from .readme import ReadmeSource
@@ -552,8 +552,7 @@ def _notebook_shell_fetches(sources: Sources) -> list[Evidence]:
             shell_cell = cell.source.lstrip().startswith(("%%bash", "%%sh", "%%script bash"))
             for _number, line in _shell_fetches(cell.source):
                 if shell_cell or line.lstrip().startswith(("!", "%sx", "%system")):
-                    found.append(Evidence(path=notebook.path, line=cell.number,
-                                          excerpt=excerpt(f"cell {cell.number}: {line.strip()}")))
+                    found.append(cell_evidence(notebook.path, cell.number, line.strip()))
     return found
 
 
