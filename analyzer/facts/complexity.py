@@ -2,8 +2,9 @@
 cell, maintainability index and line counts of every module, and docstring coverage of the public API.
 
 Everything is computed in the per-file code pass (`codepass`), on each file's syntax trees as it is
-read: radon's visitors run on those trees (`ComplexityVisitor`, `HalsteadVisitor`) and
-`radon.metrics.mi_compute` combines their numbers, so no file is read, tokenised or parsed again; the
+read: one walk of each tree gives radon's complexity and Halstead volume (`tree_measures`, exactly what
+radon's `ComplexityVisitor` and `HalsteadVisitor` give, without their recursion) and
+`radon.metrics.mi_compute` combines the numbers, so no file is read, tokenised or parsed again; the
 detector sorts what the files gave. Ranks are radon's: complexity A (1–5),
 B (6–10), C (11–20), D (21–30), E (31–40), F (41+); maintainability index A (> 19), B (10–19), C (≤ 9).
 
@@ -38,14 +39,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from radon.complexity import cc_rank
-from radon.metrics import halstead_visitor_report, mi_compute, mi_rank
-from radon.visitors import ComplexityVisitor, Function, HalsteadVisitor
+from radon.metrics import mi_compute, mi_rank
 
 from ..model import Evidence
 from ..sources import Sources
 from .codepass import SourceFile, code_pass, per_file
 from .pycode import CodeUnit
 from .testing import is_test_path
+from .tree_measures import TreeMeasures, measure_tree
 
 VENDORED_FOLDERS = frozenset({
     "vendor", "vendored", "_vendor", "third_party", "third-party", "thirdparty", "3rdparty", "external",
@@ -188,7 +189,6 @@ class CodeMetrics:
     modules: tuple[ModuleMetric, ...]      # judged `.py` modules, by path
     docstrings: DocstringCoverage
     excluded: tuple[tuple[str, str], ...]  # (path, reason) of Python files and notebooks not judged
-    problems: tuple[Evidence, ...] = ()    # units radon could not measure (e.g. absurdly deep nesting)
 
     @property
     def blocks(self) -> tuple[BlockMetric, ...]:
@@ -306,24 +306,14 @@ def _function_length(node: ast.AST, lines: _Lines) -> int:
     return length - (lines.code_between(*span) if span else 0)
 
 
-def _radon_functions(visitor: ComplexityVisitor) -> Iterator[Function]:
-    """Functions and methods radon measured, methods of nested classes included (closures are not)."""
-    yield from visitor.functions
-    classes = list(visitor.classes)
-    while classes:
-        cls = classes.pop()
-        yield from cls.methods
-        classes.extend(cls.inner_classes)
-
-
-def _measure_functions(unit: CodeUnit, visitor: ComplexityVisitor, nodes: dict[tuple[int, int], Definition],
+def _measure_functions(unit: CodeUnit, measures: TreeMeasures, nodes: dict[tuple[int, int], Definition],
                        lines: _Lines) -> list[BlockMetric]:
     blocks = []
-    for func in _radon_functions(visitor):
-        definition = nodes.get((func.lineno, func.col_offset))
+    for position, complexity in measures.functions.items():
+        definition = nodes.get(position)
         if definition is None:
             continue
-        blocks.append(_block(unit, func.lineno, definition.qualname, definition.kind, func.complexity,
+        blocks.append(_block(unit, position[0], definition.qualname, definition.kind, complexity,
                              _function_length(definition.node, lines)))
     return blocks
 
@@ -345,7 +335,6 @@ class _Collected:
     cells: list[BlockMetric] = field(default_factory=list)
     modules: list[ModuleMetric] = field(default_factory=list)
     public: list[PublicDefinition] = field(default_factory=list)
-    problems: list[Evidence] = field(default_factory=list)
 
 
 def _statements(tree: ast.Module) -> tuple[int, list[tuple[int, int]]]:
@@ -369,18 +358,17 @@ def _measure_unit(unit: CodeUnit, out: _Collected) -> None:
     defs = list(definitions(unit.tree.body))
     statements, strings = _statements(unit.tree)
     lines = _Lines(unit.lines, strings)
-    visitor = ComplexityVisitor.from_ast(unit.tree)
+    measures = measure_tree(unit.tree)
     nodes = {(d.node.lineno, d.node.col_offset): d for d in defs if d.kind != "class"}
-    functions = _measure_functions(unit, visitor, nodes, lines)
+    functions = _measure_functions(unit, measures, nodes, lines)
     if unit.cell is not None:
         out.functions.extend(functions)
         if lines.sloc:
-            out.cells.append(_block(unit, 1, f"cell {unit.cell}", "cell", visitor.complexity, lines.sloc))
+            out.cells.append(_block(unit, 1, f"cell {unit.cell}", "cell", measures.complexity, lines.sloc))
         return
-    volume = halstead_visitor_report(HalsteadVisitor.from_ast(unit.tree)).volume
     comments = lines.comments + lines.inline_comments + lines.multi_lines
     comment_percent = 100.0 * comments / lines.sloc if lines.sloc else 0.0
-    mi = mi_compute(volume, visitor.total_complexity, statements, comment_percent)
+    mi = mi_compute(measures.halstead_volume, measures.total_complexity, statements, comment_percent)
     out.functions.extend(functions)
     out.modules.append(ModuleMetric(path=unit.path, loc=lines.loc, sloc=lines.sloc, comments=lines.comments,
                                     docstring_lines=lines.docstring_lines, blank=lines.blank,
@@ -395,8 +383,7 @@ def _measure_unit(unit: CodeUnit, out: _Collected) -> None:
 
 @dataclass(frozen=True, kw_only=True)
 class _FileMetrics:
-    """One file's part: why it is not judged, or what it measured (units radon could not measure as
-    `problems`)."""
+    """One file's part: why it is not judged, or what it measured."""
 
     path: str
     excluded: str | None = None
@@ -404,7 +391,6 @@ class _FileMetrics:
     cells: tuple[BlockMetric, ...] = ()
     modules: tuple[ModuleMetric, ...] = ()
     public: tuple[PublicDefinition, ...] = ()
-    problems: tuple[Evidence, ...] = ()
 
 
 @per_file("code_metrics")
@@ -416,12 +402,9 @@ def _code_metrics_in_file(file: SourceFile) -> _FileMetrics | None:
         return _FileMetrics(path=file.path, excluded=reason)
     out = _Collected()
     for unit in file.units:
-        try:
-            _measure_unit(unit, out)
-        except RecursionError:  # a tree too deep for radon's recursive visitors: skip it, say so
-            out.problems.append(unit.evidence(None, "too deeply nested to measure"))
+        _measure_unit(unit, out)
     return _FileMetrics(path=file.path, functions=tuple(out.functions), cells=tuple(out.cells),
-                        modules=tuple(out.modules), public=tuple(out.public), problems=tuple(out.problems))
+                        modules=tuple(out.modules), public=tuple(out.public))
 
 
 def detect_code_metrics(sources: Sources) -> CodeMetrics:
@@ -434,5 +417,4 @@ def detect_code_metrics(sources: Sources) -> CodeMetrics:
         docstrings=DocstringCoverage(definitions=tuple(sorted((d for f in files for d in f.public),
                                                               key=lambda d: (d.path, d.line)))),
         excluded=tuple(sorted((f.path, f.excluded) for f in files if f.excluded)),
-        problems=tuple(e for f in files for e in f.problems),
     )
