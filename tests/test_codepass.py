@@ -14,6 +14,7 @@ from gitutil import make_git_repo
 
 from portcheck.analyzer.facts import codepass
 from portcheck.analyzer.facts.codepass import PARTS, SourceFile, code_pass
+from portcheck.analyzer.facts.pycode import nodes_of
 from portcheck.analyzer.inputs import InputFailed
 from portcheck.analyzer.pool import map_in_forks
 from portcheck.analyzer.repo import RepoView
@@ -63,15 +64,19 @@ def test_each_file_is_read_once_in_listing_order_modules_then_notebooks(repo, mo
 
 def test_no_syntax_tree_outlives_its_file(repo, monkeypatch):
     trees: list[weakref.ref] = []
+    statements: list[weakref.ref] = []
 
     def keep_a_weak_reference(file: SourceFile) -> int:
         trees.extend(weakref.ref(u.tree) for u in file.units)
+        statements.extend(weakref.ref(u.tree.body[-1]) for u in file.units if u.tree.body)
+        if file.units:
+            nodes_of(file.units[-1].tree, ast.Assign, ast.Call)  # the node index must not keep nodes alive
         return len(file.units)
 
     monkeypatch.setitem(PARTS, "probe", keep_a_weak_reference)
     summary = code_pass(Sources(repo))
     assert sum(summary.of("probe")) == len(trees) == 5  # 3 modules that parse and 2 notebook cells
-    assert all(ref() is None for ref in trees)
+    assert statements and all(ref() is None for ref in trees + statements)
 
 
 @pytest.mark.parametrize("jobs", [2, 3, 8])
