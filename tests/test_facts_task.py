@@ -251,6 +251,55 @@ def test_imbalance_words_in_prose_comments_and_strings(tmp_path):
     assert [e.line for e in docstring.evidence_for("words")] == [4]
 
 
+# Texts each pattern matches, one or more per alternative, some with letters `re.IGNORECASE` equates with
+# ASCII ones ("ſ" with "s", "İ" and "ı" with "i", the Kelvin sign with "k").
+IMBALANCE_TEXTS = ["imbalanced", "UNBALANCE", "it is unbalanced data", "Class-Imbalance", "dataimbalance",
+                   "skewed class distributions", "Skewed Targets", "minority classes", "the MAJORITY class",
+                   "rare positives", "Rare events", "oversampling the minority", "under-sampled of the majority",
+                   "SMOTE", "ſmote", "İmbalanced", "ımbalanced", "minorıty class", "\u212aeep the minority class"]
+PERCENT_TEXTS = ["only 0.17% are fraud", "5 percent positive", "fraud rate of 1.2 %", "(.5%) positives"]
+DOMAIN_TEXTS = ["fraudulent", "Anomalies", "anomalous", "CHURNED", "rare diseases", "defects", "defective",
+                "intrusion", "credit defaults", "default risk", "Machine failures", "predictive maintenance",
+                "outlier detection", "click-through", "Click through", "\u212aeep fraud", "ſpam fraud"]
+
+
+def test_needle_prefilter_passes_every_text_a_pattern_matches():
+    from portcheck.analyzer.facts import task_vocabulary as vocab
+    from portcheck.analyzer.facts.task import _DOMAIN_NEEDLES, _PROSE_WORDS, _PROSE_WORDS_AND_DOMAIN, _may_hold, _spaced
+    cases = [(vocab.IMBALANCE_WORDS, IMBALANCE_TEXTS, _PROSE_WORDS), (vocab.PERCENT, PERCENT_TEXTS, _PROSE_WORDS),
+             (vocab.DOMAIN, DOMAIN_TEXTS, _PROSE_WORDS_AND_DOMAIN), (vocab.DOMAIN, DOMAIN_TEXTS, _DOMAIN_NEEDLES)]
+    for pattern, texts, needles in cases:
+        for text in texts:
+            for variant in (text, text.upper(), f"x {text}. y", text.replace(" ", "_")):
+                if pattern.search(variant) or pattern.search(_spaced(variant)):
+                    assert _may_hold(variant, needles), (variant, needles)
+        assert all(pattern.search(text) for text in texts)  # the texts above do test the pattern
+    assert not _may_hold("Load the weights from a checkpoint.", _PROSE_WORDS_AND_DOMAIN)
+    assert not _may_hold("model_path", _DOMAIN_NEEDLES)
+
+
+def test_prose_findings_are_the_same_without_the_prefilter(monkeypatch):
+    import random
+
+    from portcheck.analyzer.facts import task
+    from portcheck.analyzer.model import Evidence
+    pieces = [*IMBALANCE_TEXTS, *PERCENT_TEXTS, *DOMAIN_TEXTS, "accuracy", "not", "no", "the", "data", "1%",
+              "50%", "positives", ".", "!", "\n", "fraud", "is", "rare", "classes", "unbalanced parentheses"]
+    rng = random.Random(7)
+    texts = [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(2000)]
+
+    def findings(text, domain):
+        found = task._FileFindings()
+        task._scan_prose(text, found, lambda offset, sentence: Evidence(path="p", line=offset, excerpt=sentence),
+                         domain=domain)
+        return found.found
+
+    fast = [findings(text, domain) for text in texts for domain in (False, True)]
+    monkeypatch.setattr(task, "_may_hold", lambda text, needles: True)
+    assert fast == [findings(text, domain) for text in texts for domain in (False, True)]
+    assert sum(1 for f in fast if f) > 500  # most texts do find something
+
+
 def test_negated_or_unrelated_words_and_rates_do_not_count(tmp_path):
     facts = scan(tmp_path, {
         "README.md": ("# Iris\n\nThe dataset is not imbalanced: 50 flowers per class.\n\n"

@@ -30,6 +30,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model import Evidence
 from ..sources import Sources
@@ -335,11 +336,40 @@ def _scan_markdown_cell(path: str, number: int, source: str, found: _Collector) 
 def _scan_prose(text: str, found: _Findings, where, *, domain: bool) -> None:
     """Imbalance words, a stated small positive rate and (when `domain`) domain words in prose;
     `where(offset, sentence)` makes the evidence."""
+    if not _may_hold(text, _PROSE_WORDS_AND_DOMAIN if domain else _PROSE_WORDS):
+        return
     for offset, sentence in _sentences(text):
         if _imbalance_words(sentence) or _small_positive_rate(sentence):
             found.imbalanced("words", where(offset, sentence))
         if domain and vocab.DOMAIN.search(sentence):
             found.imbalanced("domain", where(offset, sentence))
+
+
+# Cheap prefilters: nearly every string and comment in code holds none of the words `_scan_prose` looks
+# for, and the patterns (case-insensitive, word bounded) cost far more per character than a substring test. Each
+# alternative of a pattern contains one of its needles, so a text none of whose needles occurs in its
+# lower case cannot match. That holds for ASCII text only: there `lower()` is exactly the case folding
+# `re.IGNORECASE` applies, while elsewhere the pattern also equates letters such as "ſ" and "s" or
+# "İ" and "i"; so any other text is searched in full. A sentence is a part of its text and a domain
+# word in `_spaced(text)` lies in a run of characters `_spaced` left alone, so the test on the whole
+# text covers them too.
+_IMBALANCE_NEEDLES = ("balance", "skewed", "minority", "majority", "rare", "smote")  # vocab.IMBALANCE_WORDS
+_PERCENT_NEEDLES = ("%", "percent")                                                  # vocab.PERCENT
+_DOMAIN_NEEDLES = ("fraud", "anomal", "churn", "rare", "defect", "intrusion", "default", "failure",
+                   "predictive", "outlier", "click")                                  # vocab.DOMAIN
+_PROSE_WORDS = _IMBALANCE_NEEDLES + _PERCENT_NEEDLES
+_PROSE_WORDS_AND_DOMAIN = _PROSE_WORDS + _DOMAIN_NEEDLES
+
+
+def _may_hold(text: str, needles: tuple[str, ...]) -> bool:
+    """False only when no pattern the `needles` stand for can match `text` (see above)."""
+    if not text.isascii():
+        return True
+    lower = text.lower()
+    for needle in needles:
+        if needle in lower:
+            return True
+    return False
 
 
 def _sentences(text: str) -> Iterator[tuple[int, str]]:
@@ -377,11 +407,6 @@ def _small_positive_rate(sentence: str) -> bool:
 # ==== code =========================================================================================
 
 
-# the node classes `_CodeScan.run` looks at
-_SCANNED_NODES = (ast.Call, ast.Dict, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AugAssign,
-                  ast.AnnAssign, ast.BinOp, ast.Constant)
-
-
 class _CodeScan:
     """One code unit's signals: calls, keywords, dictionaries, definitions, comments and strings."""
 
@@ -393,21 +418,14 @@ class _CodeScan:
 
     def run(self) -> None:
         try:
-            for node in nodes_of(self.unit.tree, *_SCANNED_NODES):
-                if isinstance(node, ast.Call):
-                    self.call(node)
-                elif isinstance(node, ast.Dict):
-                    self.params(node)
-                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    self.definition(node)
-                elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-                    self.assignment(node)
-                elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-                    self.ratio(node)
-                elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip():
-                    self.string(node)
-            for line, comment in comments(self.unit):
-                _scan_prose(comment[:MAX_TEXT_CHARS], self.found, lambda _o, _t, n=line: self.unit.evidence(n), domain=False)
+            for node in nodes_of(self.unit.tree, *_READERS):
+                _READERS[node.__class__](self, node)
+            # each comment is a part of a line holding `#`: when none of those lines may hold a word, no
+            # comment does, and finding the comments (`comments`) is skipped
+            if _may_hold(_commented_lines(self.unit), _PROSE_WORDS):
+                for line, comment in comments(self.unit):
+                    _scan_prose(comment[:MAX_TEXT_CHARS], self.found, lambda _o, _t, n=line: self.unit.evidence(n),
+                                domain=False)
         except RecursionError:  # an absurdly nested expression: keep what was found before it
             return
 
@@ -416,31 +434,24 @@ class _CodeScan:
 
     # ---- calls ----
 
+    # A call's evidence is made only when the call signals something: most calls signal nothing, and
+    # evidence (an excerpt of the line) costs more than the rest of looking at a call.
+
     def call(self, call: ast.Call) -> None:
         qualified = qualified_name(call.func, self.aliases) or dotted_name(call.func) or ""
-        parts = qualified.replace("()", "").split(".")
-        last = parts[-1]
-        name = parts[-2] if last in vocab.FACTORY_METHODS and len(parts) > 1 else last
-        where = self.at(call)
-        if last == "sqrt" and call.args and isinstance(call.args[0], ast.Call):
+        callee = _callee(qualified)
+        if callee.last == "sqrt" and call.args and isinstance(call.args[0], ast.Call):
             self.square_rooted.add(id(call.args[0]))
-        kind, reason = _kind_of_name(name), name
-        if last == "load_data" and len(parts) > 1 and parts[-2] in vocab.KERAS_DATASETS:
-            kind, reason = vocab.KERAS_DATASETS[parts[-2]], f"{parts[-2]}.load_data"
-        if kind is None:
-            kind, reason = _module_of(qualified) or (None, name)
-        if kind is None and vocab.GENERATION_CALL.search(qualified.replace("()", "")):
-            kind, reason = "generation", ".".join(parts[-2:])
-        if kind:
-            self.found.task(kind, reason, where)
-        self.metric_call(call, qualified, name, where)
-        self.special_call(call, last, where)
-        self.imbalance_call(call, qualified, name, where)
+        if callee.kind:
+            self.found.task(callee.kind, callee.reason, self.at(call))
+        self.metric_call(call, qualified, callee.name)
+        self.special_call(call, callee.last)
+        self.imbalance_call(call, callee)
         for keyword in call.keywords:
             if keyword.arg is not None:
-                self.setting(keyword.arg, keyword.value, name)
+                self.setting(keyword.arg, keyword.value, callee.name)
 
-    def metric_call(self, call: ast.Call, qualified: str, name: str, where: Evidence) -> None:
+    def metric_call(self, call: ast.Call, qualified: str, name: str) -> None:
         if name in vocab.METRIC_FUNCTIONS:
             metrics = vocab.METRIC_FUNCTIONS[name]
             if name == "mean_squared_error" and (id(call) in self.square_rooted or any(
@@ -451,57 +462,50 @@ class _CodeScan:
                 metrics = ("pr_auc",)
             kind = "ranking" if name in vocab.RETRIEVAL_METRIC_CLASSES else None
             for metric in metrics:
-                self.found.metric(metric, name, where, kind=kind)
+                self.found.metric(metric, name, self.at(call), kind=kind)
             return
         if name in ("load", "load_metric") and (qualified.startswith("evaluate.") or name == "load_metric"):
             metric = canonical_metric(_first_string(call) or "")
             if metric:
-                self.found.metric(metric, f"{name}({metric})", where)
+                self.found.metric(metric, f"{name}({metric})", self.at(call))
             return
         if isinstance(call.func, (ast.Name, ast.Attribute)) and name not in vocab.NAME_KINDS:
             custom = _custom_metric(name)
             if custom:
                 metric, kind = custom
-                self.found.metric(metric, name, where, kind=kind)
+                self.found.metric(metric, name, self.at(call), kind=kind)
 
-    def special_call(self, call: ast.Call, last: str, where: Evidence) -> None:
+    def special_call(self, call: ast.Call, last: str) -> None:
         """HF pipelines, `.generate(...)`, logged and printed metric names."""
         if last == "pipeline":
             task = _first_string(call) or next((_string(k.value) for k in call.keywords if k.arg == "task"), None)
             kind = vocab.PIPELINE_TASKS.get((task or "").lower()) or (
                 "generation" if (task or "").lower().startswith("translation") else None)
             if kind:
-                self.found.task(kind, f"pipeline({task})", where)
+                self.found.task(kind, f"pipeline({task})", self.at(call))
         elif last == "generate" and isinstance(call.func, ast.Attribute):
             receiver = dotted_name(call.func.value) or ""
             if any(k.arg in vocab.GENERATE_ARGS for k in call.keywords) or vocab.GENERATOR_RECEIVER.search(receiver):
-                self.found.task("generation", "generate()", where)
+                self.found.task("generation", "generate()", self.at(call))
         elif last in vocab.LOG_CALLS:
             for key in _logged_keys(call):
                 metric = _logged_metric(key)
                 if metric:
-                    self.found.metric(metric, f"{last}({metric})", where)
+                    self.found.metric(metric, f"{last}({metric})", self.at(call))
         elif last == "print" and isinstance(call.func, ast.Name) and call.args:
             for metric in _printed_metrics(_literal_text(call.args[0])):
-                self.found.metric(metric, "print", where)
+                self.found.metric(metric, "print", self.at(call))
 
-    def imbalance_call(self, call: ast.Call, qualified: str, name: str, where: Evidence) -> None:
-        resampler = name in vocab.RESAMPLERS or (qualified.startswith("imblearn.") and name[:1].isupper())
-        upsampling = name == "resample" and qualified in ("sklearn.utils.resample", "resample") and bool(
-            vocab.BALANCING_WORDS.search(self.source_of(call)))
-        if resampler or upsampling:
-            self.found.imbalanced("resampling", where)
-        elif name in vocab.CLASS_WEIGHT_CALLS:
-            self.found.imbalanced("class_weight", where)
-        elif name in vocab.STRATIFIED:
-            self.found.imbalanced("stratify", where)
-        elif vocab.FOCAL.search(name):
-            self.found.imbalanced("loss", where)
+    def imbalance_call(self, call: ast.Call, callee: _Callee) -> None:
+        upsampling = callee.may_upsample and bool(vocab.BALANCING_WORDS.search(self.source_of(call)))
+        kind = "resampling" if upsampling else callee.imbalance
+        if kind:
+            self.found.imbalanced(kind, self.at(call))
 
     def setting(self, key: str, value: ast.AST, callee: str | None = None) -> None:
         """One keyword argument of a call to `callee`, or one entry of a parameter dictionary
         (`{"objective": "binary:logistic", "scale_pos_weight": 9}`)."""
-        if _is_none(value):
+        if key not in _SETTING_KEYS or _is_none(value):
             return
         where = self.at(value)
         text = _string(value)
@@ -564,6 +568,8 @@ class _CodeScan:
 
     def ratio(self, node: ast.BinOp) -> None:
         """`correct / total`: a hand-computed accuracy."""
+        if not isinstance(node.op, ast.Div):
+            return
         for sub in ast.walk(node.left):
             name = sub.id if isinstance(sub, ast.Name) else sub.attr if isinstance(sub, ast.Attribute) else ""
             if name.lower() in ("correct", "n_correct", "num_correct", "total_correct", "correct_count",
@@ -574,10 +580,12 @@ class _CodeScan:
     def string(self, node: ast.Constant) -> None:
         """Imbalance words and rates in a string (docstrings too); domain words in a short string
         without spaces (a column, file or label name such as "Churn" or "is_fraud")."""
+        if not isinstance(node.value, str) or not node.value.strip():
+            return
         text = node.value[:MAX_TEXT_CHARS]
         _scan_prose(text, self.found, lambda offset, _s: self.unit.evidence(node.lineno + text.count("\n", 0, offset)),
                     domain=False)
-        if len(text) <= 100 and not any(c.isspace() for c in text) and vocab.DOMAIN.search(_spaced(text)):
+        if _domain_name(text):
             self.found.imbalanced("domain", self.at(node))
 
     def source_of(self, node: ast.AST) -> str:
@@ -587,7 +595,67 @@ class _CodeScan:
             return ""
 
 
+# each node class `_CodeScan.run` looks at -> the method that reads it (`nodes_of` gives exact classes)
+_READERS = {ast.Call: _CodeScan.call, ast.Dict: _CodeScan.params, ast.FunctionDef: _CodeScan.definition,
+            ast.AsyncFunctionDef: _CodeScan.definition, ast.ClassDef: _CodeScan.definition,
+            ast.Assign: _CodeScan.assignment, ast.AugAssign: _CodeScan.assignment,
+            ast.AnnAssign: _CodeScan.assignment, ast.BinOp: _CodeScan.ratio, ast.Constant: _CodeScan.string}
+
+
+def _domain_name(text: str) -> bool:
+    """Whether a short string without spaces (a column, file or label name) holds a domain word."""
+    return (len(text) <= 100 and _may_hold(text, _DOMAIN_NEEDLES) and not any(c.isspace() for c in text)
+            and bool(vocab.DOMAIN.search(_spaced(text))))
+
+
+def _commented_lines(unit: CodeUnit) -> str:
+    """The unit's lines that hold a `#`: every comment (`comments`) is the end of one of them."""
+    return "\n".join(line for line in unit.lines if "#" in line)
+
+
 # ---- helpers for code ------------------------------------------------------------------------------
+
+
+# the keys `_CodeScan.setting` reads (each branch tests one of these): any other is passed over at once
+_SETTING_KEYS = (vocab.OBJECTIVE_KEYS | vocab.METRIC_KEYS | vocab.CLASS_WEIGHT_KEYS
+                 | {"pos_weight", "stratify", "weight", "weights", "sampler"})
+
+
+class _Callee(NamedTuple):
+    """What the qualified name of a called function says, whatever the call's arguments."""
+
+    last: str               # the name's last part
+    name: str               # the class a factory method (`from_pretrained`) is called on, else `last`
+    kind: str | None        # the task kind the name signals
+    reason: str             # the signal's reason
+    imbalance: str | None   # the imbalance kind a call of it signals
+    may_upsample: bool      # sklearn's `resample`: upsampling when its arguments say so (no `imbalance` then)
+
+
+@functools.lru_cache(maxsize=16384)  # called for every call; the same names are called over and over
+def _callee(qualified: str) -> _Callee:
+    parts = qualified.replace("()", "").split(".")
+    last = parts[-1]
+    name = parts[-2] if last in vocab.FACTORY_METHODS and len(parts) > 1 else last
+    kind, reason = _kind_of_name(name), name
+    if last == "load_data" and len(parts) > 1 and parts[-2] in vocab.KERAS_DATASETS:
+        kind, reason = vocab.KERAS_DATASETS[parts[-2]], f"{parts[-2]}.load_data"
+    if kind is None:
+        kind, reason = _module_of(qualified) or (None, name)
+    if kind is None and vocab.GENERATION_CALL.search(qualified.replace("()", "")):
+        kind, reason = "generation", ".".join(parts[-2:])
+    resampler = name in vocab.RESAMPLERS or (qualified.startswith("imblearn.") and name[:1].isupper())
+    may_upsample = not resampler and name == "resample" and qualified in ("sklearn.utils.resample", "resample")
+    return _Callee(last, name, kind, reason, "resampling" if resampler else _call_imbalance(name), may_upsample)
+
+
+def _call_imbalance(name: str) -> str | None:
+    """The imbalance kind a call of `name` signals, resamplers aside (none for `resample` itself)."""
+    if name in vocab.CLASS_WEIGHT_CALLS:
+        return "class_weight"
+    if name in vocab.STRATIFIED:
+        return "stratify"
+    return "loss" if vocab.FOCAL.search(name) else None
 
 
 @functools.lru_cache(maxsize=8192)  # called for every call's name; names repeat
@@ -600,9 +668,15 @@ def _kind_of_name(name: str) -> str | None:
     return None
 
 
+# the first part of each prefix of `vocab.MODULE_KINDS`: a name whose first part is another has none of them
+_MODULE_ROOTS = frozenset(prefix.partition(".")[0] for prefix, _ in vocab.MODULE_KINDS)
+
+
 def _module_of(qualified: str) -> tuple[str, str] | None:
     """(task kind, library) when a qualified name belongs to a task-specific library."""
     clean = qualified.replace("()", "") + "."
+    if clean.partition(".")[0] not in _MODULE_ROOTS:
+        return None
     return next(((kind, prefix.rstrip(".")) for prefix, kind in vocab.MODULE_KINDS if clean.startswith(prefix)), None)
 
 
@@ -653,6 +727,12 @@ def _computes_number(value: ast.AST | None) -> bool:
         return False  # `float("nan")`: a constant, not a computation
     func = value.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return _numeric_function(name)
+
+
+@functools.lru_cache(maxsize=8192)  # called for every assignment of a call's value; names repeat
+def _numeric_function(name: str) -> bool:
+    """Whether a function of this name returns a number: a numeric reducer, an evaluation, a metric."""
     return bool(vocab.NUMERIC_CALL.match(name)) or name in vocab.METRIC_FUNCTIONS or _custom_metric(name) is not None
 
 
