@@ -16,6 +16,7 @@ from portcheck.analyzer.facts.workflow import (
     _GENERIC_FETCHES,
     _URL_READERS,
     _called_name,
+    _code_data_access,
     _heads_towards,
     _may_name_download,
     _reads_config,
@@ -293,3 +294,10 @@ def test_download_name_skipping_never_skips_a_name_looked_for():
     assert not all(_may_name_download(call.func, heads) for call in calls)  # it does skip some
     readers = [call for call in calls if (dotted_name(call.func) or "").rsplit(".", 1)[-1] in _URL_READERS]
     assert len(readers) == 2 and all(_called_name(call.func) in _URL_READERS for call in readers)
+
+
+def test_data_access_in_a_file_keeps_walk_order_with_or_without_download_functions():
+    text = ("import gdown\ngdown.download('https://y/data.zip')\ndef download_data():\n"
+            "    gdown.download('https://x/data.zip')\nasync def download_more():\n    pass\n")
+    assert [e.line for e in _code_data_access([_unit(text)])] == [3, 2, 4]  # as `ast.walk` meets them
+    assert [e.line for e in _code_data_access([_unit(text.replace("def download", "def fetch"))])] == [2, 4]

@@ -340,10 +340,12 @@ def _path_tokens(text: str) -> Iterator[str]:
         if not piece:
             continue
         yield piece
-        for segment in _PATH_SEPARATORS.split(piece):
+        segments = _PATH_SEPARATORS.split(piece) if "/" in piece or "\\" in piece else (piece,)
+        for segment in segments:
             if segment and segment not in (".", ".."):
                 yield segment
-                yield posixpath.splitext(segment)[0]
+                if "." in segment:  # else the stem is the segment
+                    yield posixpath.splitext(segment)[0]
 
 
 def _reads_config(units: list[CodeUnit]) -> bool:
@@ -522,7 +524,7 @@ def _may_name_download(func: ast.expr, prefix_heads: frozenset[str]) -> bool:
         return True
     if func.__class__ is ast.Attribute and func.attr in _DOWNLOAD_LAST_PARTS:
         return True
-    return _chain_root(func) in prefix_heads
+    return bool(prefix_heads) and _chain_root(func) in prefix_heads
 
 
 def _called_name(func: ast.expr) -> str | None:
@@ -581,10 +583,14 @@ def _code_data_access(units: list[CodeUnit]) -> list[Evidence]:
     prefix_heads = _heads_towards(aliases, _DOWNLOAD_PREFIXES)
     constants = _module_strings(units)
     for unit in units:
-        for node in nodes_of(unit.tree, ast.FunctionDef, ast.AsyncFunctionDef, ast.Call):
-            if ((isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _downloads_data(node, unit.path))
-                    or (isinstance(node, ast.Call)
-                        and _fetches_data(node, aliases, unit.path, constants, prefix_heads))):
+        downloaders = [node for node in nodes_of(unit.tree, ast.FunctionDef, ast.AsyncFunctionDef)
+                       if _downloads_data(node, unit.path)]
+        # The calls alone are in walk order too: interleaving them with the functions (rarely any) is
+        # needed only when some function counts.
+        kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Call) if downloaders else (ast.Call,)
+        for node in nodes_of(unit.tree, *kinds):
+            if (node in downloaders if node.__class__ is not ast.Call
+                    else _fetches_data(node, aliases, unit.path, constants, prefix_heads)):
                 found.append(unit.evidence(node.lineno))
     return found
 
