@@ -1,12 +1,20 @@
 """Import facts: third-party imports mapped to distributions and compared with the declarations."""
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import nbformat
 
 from portcheck.analyzer.facts.dependencies import detect_dependencies
-from portcheck.analyzer.facts.imports import detect_imports, distributions_for
+from portcheck.analyzer.facts.imports import (
+    _MAX_COLLECT_DEPTH,
+    _deep_unit_imports,
+    _unit_imports,
+    detect_imports,
+    distributions_for,
+)
+from portcheck.analyzer.facts.pycode import code_unit
 from portcheck.analyzer.repo import RepoView
 from portcheck.analyzer.sources import Sources
 
@@ -189,3 +197,83 @@ def test_the_projects_own_distribution_and_fallback_imports_are_not_undeclared(t
     })
     assert [p.module for p in facts.undeclared] == []
     assert [p.module for p in facts.packages] == ["click", "markdown_it", "typer"]
+
+
+_NESTED_IMPORTS = """
+import os, numpy as np
+from . import sibling
+from google import protobuf
+try:
+    import apex
+    if HAS_X:
+        import x_fast
+except (ImportError, ValueError):
+    try:
+        import fallback_a
+    except ImportError:
+        import fallback_b
+    finally:
+        import cleanup
+except OSError:
+    import on_os_error
+else:
+    import after_try
+finally:
+    import finally_import
+if TYPE_CHECKING:
+    from typing_extensions import Self
+elif sys.version_info > (3, 10):
+    import new_only
+else:
+    if find_spec("wandb"):
+        import wandb
+    import old_only
+if torch.cuda.is_available():
+    import pynvml
+if not _has_apex:
+    pass
+else:
+    import apex_user
+def f():
+    class C:
+        import in_class
+    for a in b:
+        import in_loop
+    else:
+        import loop_else
+    while c:
+        with d:
+            import in_with
+    async def g():
+        async with e:
+            import in_async_with
+        async for q in r:
+            import in_async_for
+    match v:
+        case 1:
+            import in_case
+        case _:
+            if _available:
+                import in_guarded_case
+lambda: None
+"""
+
+
+def test_quick_import_walk_finds_what_the_generator_does_in_the_same_order():
+    unit = code_unit("m.py", None, ast.parse(_NESTED_IMPORTS), _NESTED_IMPORTS)
+    quick = _unit_imports(unit)
+    assert isinstance(quick, list) and quick == list(_deep_unit_imports(unit))
+    optional = {i.name for i in quick if i.optional}
+    assert {"apex", "x_fast", "fallback_b", "typing_extensions.Self", "wandb", "apex_user", "in_guarded_case"} <= optional
+    assert {"os", "pynvml", "on_os_error", "after_try", "finally_import", "in_case"}.isdisjoint(optional)
+
+
+def test_units_nested_past_the_quick_walk_are_read_by_the_generator():
+    chain = "if a == 0:\n    import m0\n" + "".join(f"elif a == {i}:\n    import m{i}\n"
+                                                      for i in range(1, _MAX_COLLECT_DEPTH + 5))
+    unit = code_unit("m.py", None, ast.parse(chain), chain)
+    found = _unit_imports(unit)
+    assert not isinstance(found, list)  # the generator
+    assert [i.name for i in found] == [f"m{i}" for i in range(_MAX_COLLECT_DEPTH + 5)]
+    shallow = chain[:chain.index(f"elif a == {_MAX_COLLECT_DEPTH - 5}:")]
+    assert isinstance(_unit_imports(code_unit("m.py", None, ast.parse(shallow), shallow)), list)

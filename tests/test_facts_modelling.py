@@ -1,13 +1,24 @@
 """Modelling facts: model families, imputation, serving and tuning read from real files and notebooks."""
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import nbformat
 from gitutil import write_files
 
 from portcheck.analyzer.facts.files import detect_docker
-from portcheck.analyzer.facts.modelling import MAX_PER_FAMILY, ModellingFacts, detect_modelling
+from portcheck.analyzer.facts.modelling import (
+    _MISSING_CHECKS,
+    _STATISTICS,
+    MAX_PER_FAMILY,
+    ModellingFacts,
+    _called_attributes,
+    _is_missing_flag,
+    _statistic,
+    detect_modelling,
+)
+from portcheck.analyzer.facts.pycode import code_unit, nodes_of
 from portcheck.analyzer.repo import RepoView
 from portcheck.analyzer.sources import Sources
 
@@ -260,3 +271,36 @@ def test_whole_models_survive_the_bound_before_their_layers(tmp_path):
     facts = facts_of(tmp_path, {"model.py": code})
     assert len(facts.models) == MAX_PER_FAMILY and facts.leading[0].name == "Net"
     assert facts.models[-1].name == "Net"  # still listed in reading order
+
+
+_ASSIGNMENTS = """
+import numpy as np
+m = df.Age.median()
+n = np.nanmean(df.x) + 1
+k = df["c"].mode()[0]
+df["flag"] = df.x.isna().astype(int)
+df.loc[:, "f"] = np.where(df.y.isnull(), 1, 0)
+t = df.x.isna().sum()
+plain = 3
+s: float = stats(df).mean
+"""
+
+
+def test_units_calling_no_statistic_or_missing_check_are_skipped_only_when_nothing_could_be_found(tmp_path):
+    lines = _ASSIGNMENTS.strip().splitlines()
+    found_any = set()
+    for line in lines:
+        unit = code_unit("m.py", None, ast.parse(line), line)
+        called = _called_attributes(unit)
+        for node in nodes_of(unit.tree, ast.Assign, ast.AnnAssign):
+            if _statistic(node.value) is not None:
+                found_any.add("statistic")
+                assert not called.isdisjoint(_STATISTICS), line
+            if _is_missing_flag(node.value):
+                found_any.add("flag")
+                assert not called.isdisjoint(_MISSING_CHECKS), line
+    assert found_any == {"statistic", "flag"}
+    facts = facts_of(tmp_path, {"clean.ipynb": notebook("import pandas as pd\nm = df.Age.median()",
+                                                        "df['Age'] = df['Age'].fillna(m)",
+                                                        "df['was_missing'] = df.Age.isna()")})
+    assert [(i.strategy, i.indicator) for i in facts.imputation] == [("median", True)]

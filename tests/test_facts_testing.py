@@ -5,7 +5,7 @@ from pathlib import Path
 
 from conftest import detect_in
 
-from portcheck.analyzer.facts.testing import detect_tests, is_test_path
+from portcheck.analyzer.facts.testing import code_lines, detect_tests, is_test_path
 
 
 def scan(root: Path, files: dict[str, str]):
@@ -123,3 +123,10 @@ def test_line_counts_and_ratio_skip_blank_and_comment_lines(tmp_path):
 def test_ratio_is_none_without_other_code(tmp_path):
     facts = scan(tmp_path, {"tests/test_alone.py": "def test_nothing():\n    pass\n"})
     assert (facts.test_lines, facts.code_lines, facts.ratio) == (2, 0, None)
+
+
+def test_code_lines_count_what_strip_and_lstrip_would():
+    text = "x = 1\n  \n\t# note\n\x0c# after a form feed\n y\u2028 # unicode break\r\n\r\nz  # trailing\n\x85w"
+    expected = sum(1 for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))
+    assert code_lines(text) == expected == 4
+    assert code_lines("") == 0 and code_lines("#\n\n   ") == 0

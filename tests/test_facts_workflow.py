@@ -1,12 +1,27 @@
 """Workflow facts: environments, entry points, read configs, hard-coded hyperparameters, data access."""
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from gitutil import write_files
 
+from portcheck.analyzer.facts.pycode import code_unit, dotted_name, import_aliases, nodes_of, qualified_name
 from portcheck.analyzer.facts.readme import load_readme
-from portcheck.analyzer.facts.workflow import detect_workflow
+from portcheck.analyzer.facts.workflow import (
+    _CONFIG_READERS,
+    _DOWNLOAD_CALLS,
+    _DOWNLOAD_PREFIXES,
+    _FILE_DOWNLOADERS,
+    _GENERIC_FETCHES,
+    _URL_READERS,
+    _called_name,
+    _code_data_access,
+    _heads_towards,
+    _may_name_download,
+    _reads_config,
+    detect_workflow,
+)
 from portcheck.analyzer.repo import RepoView
 from portcheck.analyzer.sources import Sources
 
@@ -191,3 +206,98 @@ def test_thumbnails_page_fetches_and_weight_downloaders_are_not_data_access(tmp_
     })
     assert where(facts.data_access) == [("data/prepare.py", 2), ("data/scripts/get_coco.sh", None),
                                         ("mnist.py", 2), ("mnist.py", 5), ("tutorial.py", 2)]
+
+
+# ---- the fast paths of the per-file part: each must skip only what cannot count
+
+_IMPORTS = """
+import json, os
+import yaml as y
+import ruamel.yaml
+import dvc.api
+from configparser import ConfigParser as Parser
+from omegaconf import OmegaConf
+import hydra
+from sklearn import datasets
+from sklearn.datasets import fetch_openml as fo, load_iris
+import sklearn.datasets as skd
+import kaggle
+from kaggle import api
+from urllib import request
+from urllib.request import urlretrieve
+import tensorflow as tf
+from tensorflow import keras
+from keras import datasets as kd
+import datasets as hf
+from datasets import load_dataset
+import pandas as pd
+import torch
+"""
+_CALLS = """
+cfg = y.safe_load(open("c.yaml")).get("lr")
+d = json.loads(s)
+OmegaConf.load("x")
+ruamel.yaml.YAML().load(f)
+dvc.api.params_show()
+Parser().read("setup.cfg")
+run = hydra.main(config_path="conf")(print)
+datasets.fetch_openml("x")
+fo("x"); load_iris()
+skd.fetch_california_housing().data.copy()
+skd.load_digits()
+kaggle.api.dataset_download_files("x")
+api.competition_download_files("y")
+request.urlretrieve("https://x/data.zip", "d.zip")
+urlretrieve("https://x/w.pth")
+tf.keras.datasets.mnist.load_data()
+keras.datasets.cifar10.load_data()
+kd.mnist.load_data()
+hf.load_dataset("squad"); load_dataset("imdb")
+pd.read_csv("https://x/data.csv"); pd.read_csv("local.csv")
+torch.hub.download_url_to_file("https://x/data.csv", "a")
+x = foo()(); y = [1][0].read_csv("https://a"); z = pd.DataFrame().read_csv
+os.path.join("a", "b")
+"""
+
+
+def _unit(text: str):
+    return code_unit("m.py", None, ast.parse(text), text)
+
+
+def test_reads_config_skips_only_files_and_chains_that_cannot_name_a_reader():
+    def every_name(unit) -> bool:  # the definition, without the skipping
+        aliases = import_aliases([unit.tree])
+        return any((qualified_name(n.func if isinstance(n, ast.Call) else n, aliases) or "").startswith(_CONFIG_READERS)
+                   for n in nodes_of(unit.tree, ast.Call, ast.Attribute))
+
+    lines = _CALLS.strip().splitlines()
+    readers = [line for line in lines if every_name(_unit(_IMPORTS + line))]
+    assert len(readers) >= 7  # yaml, json, OmegaConf, ruamel, dvc, configparser, hydra
+    for line in lines:
+        unit = _unit(_IMPORTS + line)
+        assert _reads_config([unit]) == every_name(unit), line
+    assert not _reads_config([_unit("import os\nos.path.join('a')\n")])
+
+
+def test_download_name_skipping_never_skips_a_name_looked_for():
+    def looked_for(name: str) -> bool:  # every test `_fetches_data` makes of the qualified name
+        return (name in _GENERIC_FETCHES or name in _FILE_DOWNLOADERS or name in _DOWNLOAD_CALLS
+                or name.startswith(_DOWNLOAD_PREFIXES) or (".datasets." in name and name.endswith(".load_data")))
+
+    unit = _unit(_IMPORTS + _CALLS)
+    aliases = import_aliases([unit.tree])
+    heads = _heads_towards(aliases, _DOWNLOAD_PREFIXES)
+    calls = nodes_of(unit.tree, ast.Call)
+    found = [call for call in calls if looked_for(qualified_name(call.func, aliases) or "")]
+    assert len(found) >= 14
+    assert all(_may_name_download(call.func, heads) for call in found)
+    assert not all(_may_name_download(call.func, heads) for call in calls)  # it does skip some
+    readers = [call for call in calls if (dotted_name(call.func) or "").rsplit(".", 1)[-1] in _URL_READERS]
+    assert len(readers) == 2 and all(_called_name(call.func) in _URL_READERS for call in readers)
+
+
+def test_data_access_in_a_file_keeps_walk_order_with_or_without_download_functions():
+    text = ("import gdown\ngdown.download('https://y/data.zip')\ndef download_data():\n"
+            "    gdown.download('https://x/data.zip')\nasync def download_more():\n    pass\n")
+    assert [e.line for e in _code_data_access([_unit(text)])] == [3, 2, 4]  # as `ast.walk` meets them
+    assert [e.line for e in _code_data_access([_unit(text.replace("def download", "def fetch"))])] == [2, 4]

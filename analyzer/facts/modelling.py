@@ -38,6 +38,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ..model import Evidence
 from ..repo import RepoView
@@ -252,9 +253,11 @@ class _FileWalk:
         self.aliases = import_aliases(trees)
         self.stars = star_imports(trees)
         self.found = _Found()
+        self.called: frozenset[str] = frozenset()  # `_called_attributes` of the unit being walked
 
     def run(self) -> _Found:
         for unit in self.group:
+            self.called = _called_attributes(unit)
             try:
                 for node in nodes_of(unit.tree, *_VISITED_NODES):
                     self._visit(unit, node)
@@ -288,21 +291,23 @@ class _FileWalk:
 
     def _call(self, unit: CodeUnit, call: ast.Call) -> None:
         qualified = self._qualified(call.func)
-        where = self._place(unit, call)
         if qualified is not None:
             model = _model_name(qualified, call)
-            if model is not None:
-                self.found.models.append((where, ModelUse(name=model[0], family=model[1],
-                                                          evidence=unit.evidence(call.lineno))))
-            if _is_tuning(qualified):
-                self.found.tuning.append((where, unit.evidence(call.lineno)))
+            tuning = _is_tuning(qualified)
             framework = _SERVING_CALLS.get(qualified)
-            if framework is not None:
-                self.found.serving.append((where, framework, unit.evidence(call.lineno)))
-            self._imputer(unit, call, qualified, where)
-        self._pandas_fill(unit, call, qualified, where)
+            if model is not None or tuning or framework is not None:
+                where = self._place(unit, call)
+                if model is not None:
+                    self.found.models.append((where, ModelUse(name=model[0], family=model[1],
+                                                              evidence=unit.evidence(call.lineno))))
+                if tuning:
+                    self.found.tuning.append((where, unit.evidence(call.lineno)))
+                if framework is not None:
+                    self.found.serving.append((where, framework, unit.evidence(call.lineno)))
+            self._imputer(unit, call, qualified)
+        self._pandas_fill(unit, call, qualified)
 
-    def _imputer(self, unit: CodeUnit, call: ast.Call, qualified: str, where: _Place) -> None:
+    def _imputer(self, unit: CodeUnit, call: ast.Call, qualified: str) -> None:
         last = qualified.rsplit(".", 1)[-1]
         if not qualified.startswith("sklearn."):
             return
@@ -318,7 +323,7 @@ class _FileWalk:
             return
         added = any(kw.arg == "add_indicator" and isinstance(kw.value, ast.Constant) and kw.value.value is True
                     for kw in call.keywords)
-        self.found.imputers.append((where, strategy, added, unit.evidence(call.lineno)))
+        self.found.imputers.append((self._place(unit, call), strategy, added, unit.evidence(call.lineno)))
 
     def _simple_strategy(self, call: ast.Call) -> str | None:
         value = _argument(call, 1, "strategy")
@@ -330,11 +335,14 @@ class _FileWalk:
             return self.found.constants[value.id]
         return None
 
-    def _pandas_fill(self, unit: CodeUnit, call: ast.Call, qualified: str | None, where: _Place) -> None:
+    def _pandas_fill(self, unit: CodeUnit, call: ast.Call, qualified: str | None) -> None:
         func = call.func
         if not isinstance(func, ast.Attribute) or (qualified is not None and not qualified.startswith("pandas")):
             return  # `F.interpolate(...)` is torch's, `np.interp` numpy's: only frames and series fill
         method = func.attr
+        if method not in _FILL_CALLS and method not in ("fillna", "assign"):
+            return
+        where = self._place(unit, call)
         evidence = unit.evidence(func.end_lineno or call.lineno)  # a chained call: the line of `.fillna`
         if method in _FILL_CALLS:
             self.found.imputers.append((where, _FILL_CALLS[method], False, evidence))
@@ -379,15 +387,23 @@ class _FileWalk:
         value = node.value
         if value is None:
             return
-        if any(isinstance(t, ast.Subscript) for t in targets) and _is_missing_flag(value):
+        if (any(isinstance(t, ast.Subscript) for t in targets) and not self.called.isdisjoint(_MISSING_CHECKS)
+                and _is_missing_flag(value)):
             self.found.indicator = True
         if len(targets) == 1 and isinstance(targets[0], ast.Name):
             name = targets[0].id
-            statistic = _statistic(value)
+            statistic = _statistic(value) if not self.called.isdisjoint(_STATISTICS) else None
             if statistic is not None:
                 self.found.statistics[name] = statistic
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 self.found.constants[name] = value.value
+
+
+def _called_attributes(unit: CodeUnit) -> frozenset[str]:
+    """The attribute names the unit calls (`median` of `df.Age.median()`). `_statistic` and `_is_missing_flag`
+    look in an expression for a call of such a name: where the unit calls none, they find nothing, and
+    most units call no statistic and no `isna`."""
+    return frozenset(call.func.attr for call in nodes_of(unit.tree, ast.Call) if call.func.__class__ is ast.Attribute)
 
 
 def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
@@ -402,6 +418,17 @@ def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
 
 def _model_name(qualified: str, call: ast.Call) -> tuple[str, str] | None:
     """(name, family) of a model built by a call to `qualified`, or None."""
+    if qualified in _TIMM:  # the one name whose model depends on the call (no other test below takes it)
+        first = call.args[0] if call.args else _argument(call, 0, "model_name")
+        named = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+        return (f"timm {named}" if named else "timm.create_model"), "neural_net"
+    return _model_named(qualified)
+
+
+@lru_cache(maxsize=4096)
+def _model_named(qualified: str) -> tuple[str, str] | None:
+    """(name, family) of a model built by a call to `qualified` (not a timm model), or None; remembered, as
+    a file calls the same names over and over."""
     last = qualified.rsplit(".", 1)[-1]
     if qualified.startswith(_ESTIMATOR_PACKAGES) and last in _FAMILY_OF:
         return last, _FAMILY_OF[last]
@@ -409,10 +436,6 @@ def _model_name(qualified: str, call: ast.Call) -> tuple[str, str] | None:
         return _BOOSTING_FUNCTIONS[qualified], "gradient_boosting"
     if qualified in _OTHER_NETWORKS:
         return _OTHER_NETWORKS[qualified], "neural_net"
-    if qualified in _TIMM:
-        first = call.args[0] if call.args else _argument(call, 0, "model_name")
-        named = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
-        return (f"timm {named}" if named else "timm.create_model"), "neural_net"
     for pattern in (_KERAS_MODEL, _KERAS_APPLICATION):
         match = pattern.match(qualified)
         if match:
@@ -426,6 +449,7 @@ def _model_name(qualified: str, call: ast.Call) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _is_tuning(qualified: str) -> bool:
     last = qualified.rsplit(".", 1)[-1]
     if last in _SEARCHES and qualified.startswith(_SEARCH_PACKAGES):

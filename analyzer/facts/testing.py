@@ -192,7 +192,10 @@ def _test_file(module: PythonModule) -> TestFile | None:
 
 def code_lines(text: str) -> int:
     """Non-blank lines that are not `#` comments."""
-    return sum(1 for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))
+    # A line's first character after leading white space is "" when it is blank and "#" for a comment
+    # (`strip` and `lstrip` take off the same white space): one slice a line instead of three calls.
+    firsts = [line[:1] for line in map(str.lstrip, text.splitlines())]
+    return len(firsts) - firsts.count("") - firsts.count("#")
 
 
 def project_module_names(paths: Iterable[str]) -> frozenset[str]:

@@ -29,7 +29,9 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ..model import Evidence
@@ -103,6 +105,7 @@ _FILE_DOWNLOADERS = frozenset({"urllib.request.urlretrieve", "wget.download", "g
 _DOWNLOAD_CALLS = ("datasets.load_dataset", "tensorflow_datasets.load", "opendatasets.download",
                    "openml.datasets.get_dataset", "kagglehub.dataset_download")
 _DOWNLOAD_PREFIXES = ("kaggle.", "sklearn.datasets.fetch_", "sklearn.datasets.load_")
+_DATASET_LOADER = "load_data"  # `keras.datasets.mnist.load_data`: any `*.datasets.*.load_data`
 _URL_READERS = frozenset({"read_csv", "read_parquet", "read_json", "read_excel", "read_table"})
 _SHELL_FETCH = re.compile(r"(?:^|[\s!;&|(])(wget|curl|gdown)\s+\S|(?:^|[\s!;&|(])(kaggle)\s+(?:datasets|competitions)"
                           r"\s+download\b|(?:^|[\s!;&|(])(dvc)\s+pull\b", re.IGNORECASE)
@@ -313,36 +316,68 @@ def _entry_points(repo: RepoView, code: list[_FileWorkflow]) -> tuple[list[Evide
 
 def _strings(units: list[CodeUnit]) -> set[str]:
     """String constants of one file's code, split into path pieces: whole strings, segments, stems."""
-    tokens: set[str] = set()
-    for unit in units:
-        for node in nodes_of(unit.tree, ast.Constant):
-            if isinstance(node.value, str) and len(node.value) < 300:
-                _add_path_tokens(tokens, node.value)
-    return tokens
+    # Each distinct string is split once: a file repeats its strings ("float32", dict keys), and so do
+    # files, and the pieces depend on the string alone.
+    texts = {node.value for unit in units for node in nodes_of(unit.tree, ast.Constant)
+             if isinstance(node.value, str) and len(node.value) < 300}
+    return set().union(*map(_string_tokens, texts))
 
 
-def _add_path_tokens(tokens: set[str], text: str) -> None:
-    for piece in re.split(r"[\s\"'`=,()\[\]]+", text):
+_PATH_PIECES = re.compile(r"[\s\"'`=,()\[\]]+")
+_PATH_SEPARATORS = re.compile(r"[/\\]+")
+
+
+@lru_cache(maxsize=8192)
+def _string_tokens(text: str) -> frozenset[str]:
+    """`_path_tokens` of a short string constant, remembered."""
+    return frozenset(_path_tokens(text))
+
+
+def _path_tokens(text: str) -> Iterator[str]:
+    """The path pieces of `text`: whole pieces between quotes, spaces and brackets, their segments, stems."""
+    for piece in _PATH_PIECES.split(text):
         piece = piece.strip("./\\")
         if not piece:
             continue
-        tokens.add(piece)
-        for segment in re.split(r"[/\\]+", piece):
+        yield piece
+        segments = _PATH_SEPARATORS.split(piece) if "/" in piece or "\\" in piece else (piece,)
+        for segment in segments:
             if segment and segment not in (".", ".."):
-                tokens.add(segment)
-                tokens.add(posixpath.splitext(segment)[0])
+                yield segment
+                if "." in segment:  # else the stem is the segment
+                    yield posixpath.splitext(segment)[0]
 
 
 def _reads_config(units: list[CodeUnit]) -> bool:
     """Whether one file's code calls or decorates with a config reader (yaml, json, OmegaConf, hydra, …)."""
     aliases = import_aliases([u.tree for u in units])
+    heads = _heads_towards(aliases, _CONFIG_READERS)
+    if not heads:  # most files import no reader: no name of theirs can start like one
+        return False
     for unit in units:
         for node in nodes_of(unit.tree, ast.Call, ast.Attribute):
             target = node.func if isinstance(node, ast.Call) else node
-            name = qualified_name(target, aliases) or ""
-            if name.startswith(_CONFIG_READERS):
+            if _chain_root(target) in heads and (qualified_name(target, aliases) or "").startswith(_CONFIG_READERS):
                 return True
     return False
+
+
+def _heads_towards(aliases: dict[str, str], prefixes: Iterable[str]) -> frozenset[str]:
+    """The local names through which a qualified name can start with one of `prefixes`.
+
+    `qualified_name` puts the import origin of a chain's first name at the start of the chain's name, so
+    that name starts with prefix `p` only when the origin starts with `p` or `p` starts with the origin.
+    """
+    return frozenset(local for local, origin in aliases.items()
+                     if any(origin.startswith(p) or p.startswith(origin) for p in prefixes))
+
+
+def _chain_root(node: ast.AST) -> str | None:
+    """The first name of an attribute / call chain (`yaml` of `yaml.safe_load(f).get`); None when the chain
+    starts elsewhere (a subscript, a literal): the name `qualified_name` resolves, if any."""
+    while node.__class__ is ast.Attribute or node.__class__ is ast.Call:
+        node = node.value if node.__class__ is ast.Attribute else node.func
+    return node.id if node.__class__ is ast.Name else None
 
 
 def _is_config_data_file(path: str) -> bool:
@@ -405,7 +440,7 @@ def _config_constant(unit: CodeUnit) -> Evidence | None:
 def _config_files(repo: RepoView, code: list[_FileWorkflow], readme_text: str) -> list[Evidence]:
     """Config files the code reads, and config modules it imports or mentions."""
     tokens = set().union(*(file.strings for file in code))
-    _add_path_tokens(tokens, readme_text)
+    tokens.update(_path_tokens(readme_text))
     found = []
     if any(file.reads_config for file in code):
         found += [Evidence(path=f.path) for f in repo.files
@@ -475,11 +510,35 @@ def _arg_text(node: ast.AST, constants: dict[str, str]) -> str:
     return " ".join([_source(node), *values])
 
 
-def _fetches_data(call: ast.Call, aliases: dict[str, str], path: str, constants: dict[str, str]) -> bool:
-    if any(k.arg == "download" and isinstance(k.value, ast.Constant) and k.value.value is True
-           for k in call.keywords):
+# The last part of every name `_fetches_data` looks for by its whole name or by its end.
+_DOWNLOAD_LAST_PARTS = frozenset({name.rsplit(".", 1)[-1] for name in (*_GENERIC_FETCHES, *_FILE_DOWNLOADERS,
+                                                                       *_DOWNLOAD_CALLS)} | {_DATASET_LOADER})
+
+
+def _may_name_download(func: ast.expr, prefix_heads: frozenset[str]) -> bool:
+    """False when `func`'s qualified name can be none that `_fetches_data` looks for by name: the name of an
+    attribute chain ends with the attribute (`.load_data`, `.urlretrieve`, …), and one of a chain that
+    starts with a `_DOWNLOAD_PREFIXES` prefix starts at one of the `prefix_heads`; a bare name is just
+    looked up."""
+    if func.__class__ is ast.Name:
         return True
-    name = qualified_name(call.func, aliases) or ""
+    if func.__class__ is ast.Attribute and func.attr in _DOWNLOAD_LAST_PARTS:
+        return True
+    return bool(prefix_heads) and _chain_root(func) in prefix_heads
+
+
+def _called_name(func: ast.expr) -> str | None:
+    """The attribute or the name called (`read_csv` of `pd.read_csv`), else None: the last part of
+    `dotted_name(func)` when that is a name, which a call in the chain (`f()`) never is."""
+    return func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else None
+
+
+def _fetches_data(call: ast.Call, aliases: dict[str, str], path: str, constants: dict[str, str],
+                  prefix_heads: frozenset[str]) -> bool:
+    if call.keywords and any(k.arg == "download" and isinstance(k.value, ast.Constant) and k.value.value is True
+                             for k in call.keywords):
+        return True
+    name = (qualified_name(call.func, aliases) or "") if _may_name_download(call.func, prefix_heads) else ""
     if name in _GENERIC_FETCHES or name in _FILE_DOWNLOADERS:  # the arguments' text, only for these calls
         args = " ".join(_arg_text(a, constants) for a in [*call.args, *(k.value for k in call.keywords)])
         if name in _GENERIC_FETCHES:  # APIs, pages, weights too: the URL, target or file must speak of data
@@ -487,8 +546,10 @@ def _fetches_data(call: ast.Call, aliases: dict[str, str], path: str, constants:
         return not _NOT_DATA_TARGET.search(args)  # general downloaders: anything but weights and images
     if name in _DOWNLOAD_CALLS or name.startswith(_DOWNLOAD_PREFIXES):
         return True
-    if ".datasets." in name and name.endswith(".load_data"):  # keras.datasets.mnist.load_data
+    if ".datasets." in name and name.endswith(f".{_DATASET_LOADER}"):  # keras.datasets.mnist.load_data
         return True
+    if _called_name(call.func) not in _URL_READERS:
+        return False  # the dotted name's last part below is this name, or none of the readers
     short = (dotted_name(call.func) or "").rsplit(".", 1)[-1]
     return (short in _URL_READERS and bool(call.args)
             and _arg_text(call.args[0], constants).startswith(("http://", "https://")))
@@ -519,11 +580,17 @@ def _code_data_access(units: list[CodeUnit]) -> list[Evidence]:
     their imports and constants)."""
     found = []
     aliases = import_aliases([u.tree for u in units])
+    prefix_heads = _heads_towards(aliases, _DOWNLOAD_PREFIXES)
     constants = _module_strings(units)
     for unit in units:
-        for node in nodes_of(unit.tree, ast.FunctionDef, ast.AsyncFunctionDef, ast.Call):
-            if ((isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _downloads_data(node, unit.path))
-                    or (isinstance(node, ast.Call) and _fetches_data(node, aliases, unit.path, constants))):
+        downloaders = [node for node in nodes_of(unit.tree, ast.FunctionDef, ast.AsyncFunctionDef)
+                       if _downloads_data(node, unit.path)]
+        # The calls alone are in walk order too: interleaving them with the functions (rarely any) is
+        # needed only when some function counts.
+        kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Call) if downloaders else (ast.Call,)
+        for node in nodes_of(unit.tree, *kinds):
+            if (node in downloaders if node.__class__ is not ast.Call
+                    else _fetches_data(node, aliases, unit.path, constants, prefix_heads)):
                 found.append(unit.evidence(node.lineno))
     return found
 
