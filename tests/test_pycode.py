@@ -1,7 +1,9 @@
-"""Import-alias resolution, which every code detector shares and which is computed once per tree."""
+"""The node index and import-alias resolution, which every code detector shares and which are computed once per tree."""
 import ast
+import sysconfig
+from pathlib import Path
 
-from portcheck.analyzer.facts.pycode import import_aliases
+from portcheck.analyzer.facts.pycode import _breadth_first, import_aliases, nodes_of
 
 
 def test_later_trees_win_and_callers_cannot_change_what_others_see():
@@ -12,3 +14,17 @@ def test_later_trees_win_and_callers_cannot_change_what_others_see():
     aliases["np"] = "changed by a caller"
     assert import_aliases([first]) == {"np": "numpy", "Model": "sklearn.linear_model.LogisticRegression"}
     assert import_aliases([second, first])["np"] == "numpy"
+
+
+def test_the_node_list_is_ast_walk_without_expression_contexts():
+    library = sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))[::3]
+    assert len(library) > 30
+    for path in library:
+        try:
+            tree = ast.parse(path.read_bytes())
+        except (SyntaxError, ValueError):
+            continue
+        walked = [node for node in ast.walk(tree) if not isinstance(node, ast.expr_context)]
+        assert list(_breadth_first(tree)) == walked, path.name
+        calls = [node for node in walked if isinstance(node, (ast.Call, ast.Name))]
+        assert nodes_of(tree, ast.Call, ast.Name) == calls, path.name

@@ -29,7 +29,9 @@ import ast
 import math
 from dataclasses import dataclass, field
 
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+from .pycode import CHILD_FIELDS
+
+_FUNCTIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _OPERAND_KEYS = {ast.Name: "id", ast.Attribute: "attr", ast.Constant: "value"}
 
@@ -130,6 +132,7 @@ def measure_tree(tree: ast.AST) -> TreeMeasures:
     while regions:
         nodes, block, context = regions.pop()
         append = nodes.append
+        child_fields = CHILD_FIELDS
         for node in nodes:
             kind = node.__class__
             if kind in _FUNCTIONS or kind is ast.ClassDef:
@@ -152,7 +155,7 @@ def measure_tree(tree: ast.AST) -> TreeMeasures:
                 block.points += _points(node)
             if kind in _OPERATIONS:
                 halstead.add(*_operation(node), context)
-            for name in node._fields:
+            for name in child_fields[kind]:
                 value = getattr(node, name, None)
                 if isinstance(value, ast.AST):
                     append(value)
