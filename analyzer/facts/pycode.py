@@ -14,6 +14,7 @@ from itertools import chain
 
 from ..model import Evidence
 from ..sources import NotebookCell, cell_as_python, parse_python
+from ..tree_fields import CHILD_FIELDS
 from .common import cell_evidence, excerpt
 
 
@@ -130,21 +131,6 @@ def _index(tree: ast.AST) -> _NodeIndex:
         index = _INDEX[tree] = _NodeIndex(below, {kind: array("I", positions) for kind, positions in lists.items()})
     _last = (weakref.ref(tree, _forget_last), index)
     return index
-
-
-class _ChildFields(dict):
-    """For each node class, the fields that can hold a child node worth listing: every field but `ctx`
-    (expression contexts are shared `Load`/`Store`/`Del` singletons no detector asks for) and, for the
-    most common leaf-like classes, only the fields that can hold a node at all (a `Name`'s `id` is a
-    string; a `Constant`'s value is never a node)."""
-
-    def __missing__(self, kind: type) -> tuple[str, ...]:
-        fields = self[kind] = tuple(name for name in kind._fields if name != "ctx")
-        return fields
-
-
-CHILD_FIELDS = _ChildFields({ast.Name: (), ast.Constant: (), ast.Attribute: ("value",), ast.keyword: ("value",),
-                             ast.arg: ("annotation",), ast.alias: ()})
 
 
 def _breadth_first(tree: ast.AST) -> tuple[ast.AST, ...]:

@@ -29,7 +29,7 @@ import ast
 import math
 from dataclasses import dataclass, field
 
-from .pycode import CHILD_FIELDS
+from ..tree_fields import CHILD_FIELDS
 
 _FUNCTIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
