@@ -427,3 +427,35 @@ def test_every_list_is_capped(tmp_path):
                             "README.md": readme + "\n"})
     assert len(facts.validation) == MAX_ITEMS and len(facts.baseline) == MAX_ITEMS
     assert len(facts.uncertainty) == MAX_ITEMS
+
+
+CALLED = ["train_test_split", "ms.train_test_split", "a.b().KFold", "KFold()", "x[0].KFold", "x[0]().KFold",
+          "(lambda: 1)()", "f()()", "DummyClassifier", "sklearn.dummy.DummyClassifier", "DummyClassifier()",
+          "x[0].DummyClassifier", "make().DummyRegressor", "print", "a.b.c"]
+
+
+def test_callee_and_called_as_read_a_call_as_its_dotted_name_does():
+    import ast
+
+    from portcheck.analyzer.facts import evaluation
+    from portcheck.analyzer.facts.pycode import dotted_name
+
+    for source in CALLED:
+        func = ast.parse(f"{source}(x)", mode="eval").body.func
+        name = dotted_name(func) or ""
+        own = name.replace("()", "").rsplit(".", 1)[-1]
+        assert evaluation._callee(func) == (own if own in evaluation._SPLITTERS else ""), source
+        assert evaluation._called_as(func, evaluation._DUMMY_MODELS) == (
+            name.rsplit(".", 1)[-1] in evaluation._DUMMY_MODELS), source
+
+
+def test_cross_validation_estimators_and_functions_through_any_import(tmp_path):
+    facts = scan(tmp_path, {
+        "a.py": "from sklearn.linear_model import LogisticRegressionCV as L\nm = L()\n",
+        "b.py": "import xgboost as xgb\nr = xgb.cv(params, dtrain)\n",
+        "c.py": "from lightgbm import cv\nr = cv(params, data)\n",
+        "d.py": "import sklearn\nm = sklearn.linear_model.RidgeCV()\nn = sklearn.calibration.CalibratedClassifierCV()\n",
+        "e.py": "import numpy as np\nm = np.RidgeCV()\nimport mylib as sklearn_like\nsklearn_like.cv()\n",
+    })
+    assert kinds(facts) == {("cross_validation", "a.py", 2), ("cross_validation", "b.py", 2),
+                            ("cross_validation", "c.py", 2), ("cross_validation", "d.py", 2)}

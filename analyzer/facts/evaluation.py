@@ -19,6 +19,7 @@ then code and notebooks by path and line (validation signals grouped by kind).
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -840,9 +841,13 @@ def _evaluation_in_file(file: SourceFile) -> _FileCode | None:
                      validation=_bounded_signals(_code_validation(file.units)), cell_values=cell_values)
 
 
-def _tokens(identifier: str) -> list[str]:
+@functools.lru_cache(maxsize=8192)  # asked for every assigned name and definition; names repeat
+def _tokens(identifier: str) -> frozenset[str]:
     """The words of a snake_case or CamelCase identifier, lower-cased."""
-    return [t.lower() for t in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", identifier)]
+    return frozenset(t.lower() for t in _WORD.findall(identifier))
+
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
 _MODELISH = frozenset("model models clf classifier regressor estimator pipe pipeline predictor pred preds "
@@ -882,23 +887,33 @@ def _assignments(tree: ast.Module) -> Iterator[tuple[list[ast.AST], ast.AST | No
             yield [node.target], node.value
 
 
+_DUMMY_MODELS = frozenset({"DummyClassifier", "DummyRegressor"})
+
+
+def _called_as(func: ast.AST, names: frozenset[str]) -> bool:
+    """The last part of `dotted_name(func)` is one of `names` (`sklearn.dummy.DummyClassifier`); the
+    name is built only when `func`'s own name is one of them, to check that it has a dotted name (a
+    called call's name ends in "()", which names nothing)."""
+    own = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    return own in names and dotted_name(func) is not None
+
+
 def _code_baseline(units: list[CodeUnit]) -> Iterator[Evidence]:
     """DummyClassifier / DummyRegressor calls, and definitions and model values named as a baseline,
     in one file's units."""
     for unit in units:
         for node in nodes_of(unit.tree, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
             if isinstance(node, ast.Call):
-                name = dotted_name(node.func) or ""
-                if name.rsplit(".", 1)[-1] in ("DummyClassifier", "DummyRegressor"):
+                if _called_as(node.func, _DUMMY_MODELS):
                     yield unit.evidence(node.lineno)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                tokens = set(_tokens(node.name))
+                tokens = _tokens(node.name)
                 if tokens & {"baseline", "baselines"} and not tokens & _NOT_A_MODEL:
                     yield unit.evidence(node.lineno)
         for targets, value in _assignments(unit.tree):
             for target in targets:
                 for name, line in _target_names(target):
-                    tokens = set(_tokens(name))
+                    tokens = _tokens(name)
                     if tokens & {"baseline", "baselines"} and not tokens & _NOT_A_MODEL and (
                             tokens & _MODELISH or _is_constructor_or_fit(value)):
                         yield unit.evidence(line)
@@ -926,6 +941,7 @@ _SPLITTERS: dict[str, tuple[str, ...]] = {
 }
 _CV_ESTIMATOR = re.compile(r"^sklearn\.\w+(?:\.\w+)*\.(?!Calibrated)\w+CV$")
 _CV_FUNCTIONS = frozenset({"xgboost.cv", "lightgbm.cv", "catboost.cv"})
+_CV_LIBRARIES = ("sklearn", "xgboost", "lightgbm", "catboost")  # what the origins of both start with
 _VALIDATION_KEYWORDS = frozenset({"validation_data", "validation_split", "eval_set", "valid_sets", "evals", "eval_dataset",
                                   "val_dataloaders", "validation_steps", "valid_dataloaders"})
 _SPLIT_VALUES = {"test": "holdout", "val": "validation_set", "valid": "validation_set",
@@ -944,15 +960,17 @@ _CUTOFF_TOKENS = frozenset({"cutoff", "boundary", "end", "start"})
 _SPLIT_TOKENS = frozenset({"train", "training", "test", "val", "valid", "validation", "holdout", "dev", "split"})
 
 
-def _call_kinds(call: ast.Call, aliases: dict[str, str]) -> Iterator[tuple[str, int]]:
-    """(kind, line) for a call that splits, cross-validates or feeds a validation set."""
-    name = dotted_name(call.func) or ""
-    last = name.replace("()", "").rsplit(".", 1)[-1]
-    origin = qualified_name(call.func, aliases) or ""
-    for kind in _SPLITTERS.get(last, ()):
+def _call_kinds(call: ast.Call, aliases: dict[str, str], cv_imported: bool) -> Iterator[tuple[str, int]]:
+    """(kind, line) for a call that splits, cross-validates or feeds a validation set.
+
+    `cv_imported` tells whether some import's origin starts with one of `_CV_LIBRARIES`: a qualified
+    name starts with its import's origin, so without one no call is a CV estimator or CV function."""
+    for kind in _SPLITTERS.get(_callee(call.func), ()):
         yield kind, call.lineno
-    if _CV_ESTIMATOR.match(origin) or origin in _CV_FUNCTIONS:
-        yield "cross_validation", call.lineno
+    if cv_imported:
+        origin = qualified_name(call.func, aliases) or ""
+        if _CV_ESTIMATOR.match(origin) or origin in _CV_FUNCTIONS:
+            yield "cross_validation", call.lineno
     for keyword in call.keywords:
         value = keyword.value
         is_none = isinstance(value, ast.Constant) and value.value in (None, False, 0, 0.0)
@@ -967,19 +985,31 @@ def _call_kinds(call: ast.Call, aliases: dict[str, str]) -> Iterator[tuple[str, 
             if kind:
                 yield kind, value.lineno
         elif keyword.arg == "train" and isinstance(value, ast.Constant) and value.value is False and (
-                origin.startswith(_DATASET_ORIGINS) or re.search(r"data", name, re.IGNORECASE)):
+                (qualified_name(call.func, aliases) or "").startswith(_DATASET_ORIGINS)
+                or re.search(r"data", dotted_name(call.func) or "", re.IGNORECASE)):
             yield "holdout", value.lineno
 
 
-def _names_of(node: ast.AST) -> set[str]:
+def _callee(func: ast.AST) -> str:
+    """`(dotted_name(func) or "").replace("()", "").rsplit(".", 1)[-1]`, the called function's own name
+    (`a.b().split` → "split", `f()` → "f"), when it is one of `_SPLITTERS`, else "": the dotted name is
+    built only then, to check that `func` has one."""
+    own = func
+    while isinstance(own, ast.Call):
+        own = own.func
+    name = own.attr if isinstance(own, ast.Attribute) else own.id if isinstance(own, ast.Name) else ""
+    return name if name in _SPLITTERS and dotted_name(func) is not None else ""
+
+
+def _names_of(node: ast.AST) -> frozenset[str]:
     """Tokens naming a column or variable: `df["date"]`, `df.date`, `split_date`."""
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
-        return set(_tokens(node.slice.value))
+        return _tokens(node.slice.value)
     if isinstance(node, ast.Attribute):
-        return set(_tokens(node.attr))
+        return _tokens(node.attr)
     if isinstance(node, ast.Name):
-        return set(_tokens(node.id))
-    return set()
+        return _tokens(node.id)
+    return frozenset()
 
 
 def _is_date_value(node: ast.AST) -> bool:
@@ -996,7 +1026,7 @@ def _date_split_lines(tree: ast.AST) -> Iterator[int]:
     """Train / test / validation rows selected by comparing a date column with a cut-off:
     `train = df[df["date"] < "2020-01-01"]`, `test = df.loc[df.ts >= split_date]`."""
     for targets, value in _assignments(tree):
-        if value is None or not any(set(_tokens(name)) & _SPLIT_TOKENS
+        if value is None or not any(_tokens(name) & _SPLIT_TOKENS
                                     for target in targets for name, _ in _target_names(target)):
             continue
         for node in ast.walk(value):
@@ -1015,9 +1045,10 @@ def _date_split_lines(tree: ast.AST) -> Iterator[int]:
 def _code_validation(units: list[CodeUnit]) -> Iterator[ValidationSignal]:
     """Validation signals in one file's units; a data variable named for a split counts once."""
     aliases = import_aliases([u.tree for u in units])
+    cv_imported = any(origin.startswith(_CV_LIBRARIES) for origin in aliases.values())
     named: set[str] = set()
     for unit in units:
-        for kind, line in _unit_validation(unit, aliases):
+        for kind, line in _unit_validation(unit, aliases, cv_imported):
             yield ValidationSignal(kind=kind, evidence=unit.evidence(line))
         for kind, line in _named_splits(unit.tree):
             if kind not in named:
@@ -1025,13 +1056,13 @@ def _code_validation(units: list[CodeUnit]) -> Iterator[ValidationSignal]:
                 yield ValidationSignal(kind=kind, evidence=unit.evidence(line))
 
 
-def _unit_validation(unit: CodeUnit, aliases: dict[str, str]) -> Iterator[tuple[str, int]]:
+def _unit_validation(unit: CodeUnit, aliases: dict[str, str], cv_imported: bool) -> Iterator[tuple[str, int]]:
     """Splitting, cross-validation and validation-feeding calls, Lightning validation / test hooks,
-    and date-based splits in one unit."""
+    and date-based splits in one unit (`cv_imported` as for `_call_kinds`)."""
     for node in nodes_of(unit.tree, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef):
         if isinstance(node, ast.Call):
             seen: set[str] = set()
-            for kind, line in _call_kinds(node, aliases):
+            for kind, line in _call_kinds(node, aliases, cv_imported):
                 if kind not in seen:
                     seen.add(kind)
                     yield kind, line
@@ -1049,7 +1080,7 @@ def _named_splits(tree: ast.AST) -> Iterator[tuple[str, int]]:
             continue
         for target in targets:
             for name, line in _target_names(target):
-                tokens = set(_tokens(name))
+                tokens = _tokens(name)
                 if tokens & _VAL_TOKENS and tokens & _DATA_TOKENS and tokens <= _VAL_TOKENS | _DATA_TOKENS:
                     yield "validation_set", line
                 elif "test" in tokens and tokens & {"loader", "dataloader", "dl"}:
