@@ -484,6 +484,12 @@ class _Cell:
         return cell_evidence(self.path, self.number, text)
 
     @cached_property
+    def shows_result(self) -> bool:
+        """An output cell's first 2,000 characters state a result; read only for a cell below markdown
+        naming a baseline (most are below none)."""
+        return _states_result(self.text[:2000])
+
+    @cached_property
     def blocks(self) -> list[Block]:
         """A markdown cell's parsed blocks (none for output or for a cell naming nothing looked for)."""
         return _markdown_blocks(self.text) if self.kind == "markdown" else []
@@ -503,14 +509,14 @@ class _NotebookText:
         for cell in self.cells:
             if cell.kind == "markdown":
                 below = outputs.get(cell.number + 1)
-                shows_result = below is not None and _states_result(below.text[:2000])
                 for block in cell.blocks:
                     if block.kind not in ("heading", "text"):
                         continue
                     for sentence, _ in _sentences(block):
                         named = (_BASELINE_WORD.search(sentence) or _BASELINE_KIND.search(sentence)) and \
                             not _DRIFT_CONTEXT.search(sentence)
-                        if (named and (block.kind == "heading" or shows_result)) or _is_baseline_prose(sentence):
+                        if (named and (block.kind == "heading" or (below is not None and below.shows_result))) \
+                                or _is_baseline_prose(sentence):
                             yield cell.evidence(sentence)
             else:
                 for line in cell.text.split("\n"):
