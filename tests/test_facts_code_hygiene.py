@@ -215,3 +215,11 @@ def test_the_binding_prefilter_hides_no_secret(tmp_path, monkeypatch):
 def test_absolute_paths_with_a_slash_or_a_drive_colon_only(tmp_path):
     found = paths(tmp_path, {"m.py": "A = 'D:\\\\data\\\\x.csv'\nB = '/mnt/data'\nC = 'no path: here'\nD = 'a\\\\b'\n"})
     assert [e.line for e in found.evidence] == [1, 2]
+
+
+def test_assignment_forms_the_line_prefilter_lets_through(tmp_path):
+    found = secrets(tmp_path, {"deploy/values.yaml": (
+        "args:\n  - ${DB_PASSWORD-Kx9#mQ2$vL7!pR4z}\n"   # a shell default: neither `:` nor `=`
+        "  - plain words\nauth_token: Bf4Gy7Jn2Qs9Dv1Lm6Tw3Xp8\n"), "conf/app.env": "API_TOKEN=Qx7Rk2Lm9Pz4Tw8Yc3Vb6Nd1\n"})
+    assert [(f.kind, f.evidence.path, f.evidence.line) for f in found.findings] == [
+        ("api-key", "conf/app.env", 1), ("password", "deploy/values.yaml", 2), ("api-key", "deploy/values.yaml", 4)]

@@ -509,3 +509,10 @@ def test_every_metric_form_starts_with_a_letter():
     folded = "".join(re.escape(char) for char, ignore_case in starts if ignore_case)
     every_character = "".join(map(chr, range(0x110000)))
     assert all(letter.fullmatch(m.group()) for m in re.finditer(f"(?i:[{folded}])", every_character))
+
+
+def test_code_baseline_calls_and_definitions_keep_the_walk_order(tmp_path):
+    facts = scan(tmp_path, {"m.py": "class BaselineModel:\n    def fit(self):\n        return DummyRegressor()\n"
+                                    "clf = DummyClassifier()\n",
+                            "n.py": "clf = DummyClassifier()\n"})
+    assert [(e.path, e.line) for e in facts.baseline] == [("m.py", 1), ("m.py", 4), ("m.py", 3), ("n.py", 1)]

@@ -56,6 +56,8 @@ def _in_tests(path: str) -> bool:
 
 def strip_comment(line: str, markers: str = "#") -> str:
     """`line` without a trailing comment: a marker at the start or after whitespace, outside quotes."""
+    if not any(marker in line for marker in markers):
+        return line  # nothing to cut (most lines): the loop below only cuts at a marker
     quote = None
     for i, char in enumerate(line):
         if quote:
@@ -395,11 +397,13 @@ class _Secrets:
             return
         for offset, raw in enumerate(text.splitlines()):
             number = line if line is not None else offset + 1
-            for kind, value in _known_in(raw, formats):
+            for kind, value in _known_in(raw, formats) if formats else ():
                 self.add(kind, value, path, number, where, by_format=True)
             if not assignments:
                 continue
             code = strip_comment(raw)
+            if ":" not in code and "=" not in code and "${" not in code:
+                continue  # no `name = value`, `name: value` or `${NAME-default}` (most lines of output)
             pairs = [(m.group(1), m.group(2)) for m in _SHELL_DEFAULT.finditer(code)]
             code = _SHELL_DEFAULT.sub(lambda m: "${" + m.group(1) + "}", code)
             pairs += [(m.group(1), m.group(2)) for m in _ASSIGNMENT.finditer(code)]

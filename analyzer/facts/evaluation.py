@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -843,8 +843,9 @@ def _evaluation_in_file(file: SourceFile) -> _FileCode | None:
         return None
     cell_values = {unit.cell: names for unit in file.units
                    if unit.cell is not None and (names := _cell_value_names(unit)) is not None}
-    return _FileCode(path=file.path, baseline=_bounded(_code_baseline(file.units)),
-                     validation=_bounded_signals(_code_validation(file.units)), cell_values=cell_values)
+    assigned = [_assigned_names(unit.tree) for unit in file.units]
+    return _FileCode(path=file.path, baseline=_bounded(_code_baseline(file.units, assigned)),
+                     validation=_bounded_signals(_code_validation(file.units, assigned)), cell_values=cell_values)
 
 
 @functools.lru_cache(maxsize=8192)  # asked for every assigned name and definition; names repeat
@@ -885,12 +886,25 @@ def _is_constructor_or_fit(value: ast.AST | None) -> bool:
     return last[:1].isupper() or last == "fit"
 
 
-def _assignments(tree: ast.Module) -> Iterator[tuple[list[ast.AST], ast.AST | None]]:
+Assigned = list[tuple[list[tuple[str, int]], ast.AST | None]]
+
+
+def _assigned_names(tree: ast.Module) -> Assigned:
+    """(the `_target_names` of its targets, its value) for every assignment of `tree`, in walk order:
+    found once per unit for the baseline, date-split and named-split finders that read them."""
+    assigned: Assigned = []
     for node in nodes_of(tree, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr):
-        if isinstance(node, ast.Assign):
-            yield node.targets, node.value
-        else:
-            yield [node.target], node.value
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        assigned.append(([name for target in targets for name in _target_names(target)], node.value))
+    return assigned
+
+
+def _calls_and(tree: ast.Module, definitions: tuple[type[ast.AST], ...], wanted: Callable[[Any], bool]) -> list[ast.AST]:
+    """The calls of `tree` and, when one of them is `wanted`, its `definitions`, in walk order: most
+    trees define nothing wanted, and then the calls alone are read (no merge of two node lists)."""
+    if any(wanted(node) for node in nodes_of(tree, *definitions)):
+        return nodes_of(tree, ast.Call, *definitions)
+    return nodes_of(tree, ast.Call)
 
 
 _DUMMY_MODELS = frozenset({"DummyClassifier", "DummyRegressor"})
@@ -904,25 +918,26 @@ def _called_as(func: ast.AST, names: frozenset[str]) -> bool:
     return own in names and dotted_name(func) is not None
 
 
-def _code_baseline(units: list[CodeUnit]) -> Iterator[Evidence]:
+def _named_as_baseline(name: str) -> bool:
+    tokens = _tokens(name)
+    return bool(tokens & {"baseline", "baselines"}) and not tokens & _NOT_A_MODEL
+
+
+def _code_baseline(units: list[CodeUnit], assigned: list[Assigned]) -> Iterator[Evidence]:
     """DummyClassifier / DummyRegressor calls, and definitions and model values named as a baseline,
-    in one file's units."""
-    for unit in units:
-        for node in nodes_of(unit.tree, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+    in one file's units (`assigned`: each unit's `_assigned_names`)."""
+    for unit, unit_assigned in zip(units, assigned, strict=True):
+        definitions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+        for node in _calls_and(unit.tree, definitions, lambda definition: _named_as_baseline(definition.name)):
             if isinstance(node, ast.Call):
                 if _called_as(node.func, _DUMMY_MODELS):
                     yield unit.evidence(node.lineno)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                tokens = _tokens(node.name)
-                if tokens & {"baseline", "baselines"} and not tokens & _NOT_A_MODEL:
-                    yield unit.evidence(node.lineno)
-        for targets, value in _assignments(unit.tree):
-            for target in targets:
-                for name, line in _target_names(target):
-                    tokens = _tokens(name)
-                    if tokens & {"baseline", "baselines"} and not tokens & _NOT_A_MODEL and (
-                            tokens & _MODELISH or _is_constructor_or_fit(value)):
-                        yield unit.evidence(line)
+            elif _named_as_baseline(node.name):
+                yield unit.evidence(node.lineno)
+        for names, value in unit_assigned:
+            for name, line in names:
+                if _named_as_baseline(name) and (_tokens(name) & _MODELISH or _is_constructor_or_fit(value)):
+                    yield unit.evidence(line)
 
 
 # call name (last part) -> validation kinds
@@ -1028,12 +1043,12 @@ def _is_date_value(node: ast.AST) -> bool:
     return bool(tokens & _SPLIT_TOKENS and tokens & (_DATE_TOKENS | _CUTOFF_TOKENS))
 
 
-def _date_split_lines(tree: ast.AST) -> Iterator[int]:
+def _date_split_lines(assigned: Assigned) -> Iterator[int]:
     """Train / test / validation rows selected by comparing a date column with a cut-off:
-    `train = df[df["date"] < "2020-01-01"]`, `test = df.loc[df.ts >= split_date]`."""
-    for targets, value in _assignments(tree):
-        if value is None or not any(_tokens(name) & _SPLIT_TOKENS
-                                    for target in targets for name, _ in _target_names(target)):
+    `train = df[df["date"] < "2020-01-01"]`, `test = df.loc[df.ts >= split_date]` (`assigned`: a
+    unit's `_assigned_names`)."""
+    for names, value in assigned:
+        if value is None or not any(_tokens(name) & _SPLIT_TOKENS for name, _ in names):
             continue
         for node in ast.walk(value):
             if not isinstance(node, ast.Subscript):
@@ -1048,24 +1063,27 @@ def _date_split_lines(tree: ast.AST) -> Iterator[int]:
                     yield compare.lineno
 
 
-def _code_validation(units: list[CodeUnit]) -> Iterator[ValidationSignal]:
-    """Validation signals in one file's units; a data variable named for a split counts once."""
+def _code_validation(units: list[CodeUnit], assigned: list[Assigned]) -> Iterator[ValidationSignal]:
+    """Validation signals in one file's units (`assigned`: each unit's `_assigned_names`); a data
+    variable named for a split counts once."""
     aliases = import_aliases([u.tree for u in units])
     cv_imported = any(origin.startswith(_CV_LIBRARIES) for origin in aliases.values())
     named: set[str] = set()
-    for unit in units:
-        for kind, line in _unit_validation(unit, aliases, cv_imported):
+    for unit, unit_assigned in zip(units, assigned, strict=True):
+        for kind, line in _unit_validation(unit, unit_assigned, aliases, cv_imported):
             yield ValidationSignal(kind=kind, evidence=unit.evidence(line))
-        for kind, line in _named_splits(unit.tree):
+        for kind, line in _named_splits(unit_assigned):
             if kind not in named:
                 named.add(kind)
                 yield ValidationSignal(kind=kind, evidence=unit.evidence(line))
 
 
-def _unit_validation(unit: CodeUnit, aliases: dict[str, str], cv_imported: bool) -> Iterator[tuple[str, int]]:
+def _unit_validation(unit: CodeUnit, assigned: Assigned, aliases: dict[str, str],
+                     cv_imported: bool) -> Iterator[tuple[str, int]]:
     """Splitting, cross-validation and validation-feeding calls, Lightning validation / test hooks,
-    and date-based splits in one unit (`cv_imported` as for `_call_kinds`)."""
-    for node in nodes_of(unit.tree, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef):
+    and date-based splits in one unit (`assigned` its `_assigned_names`; `cv_imported` as for `_call_kinds`)."""
+    definitions = (ast.FunctionDef, ast.AsyncFunctionDef)
+    for node in _calls_and(unit.tree, definitions, lambda definition: definition.name in _VALIDATION_METHODS):
         if isinstance(node, ast.Call):
             seen: set[str] = set()
             for kind, line in _call_kinds(node, aliases, cv_imported):
@@ -1074,23 +1092,22 @@ def _unit_validation(unit: CodeUnit, aliases: dict[str, str], cv_imported: bool)
                     yield kind, line
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in _VALIDATION_METHODS:
             yield _VALIDATION_METHODS[node.name], node.lineno
-    for line in _date_split_lines(unit.tree):
+    for line in _date_split_lines(assigned):
         yield "time_split", line
 
 
-def _named_splits(tree: ast.AST) -> Iterator[tuple[str, int]]:
+def _named_splits(assigned: Assigned) -> Iterator[tuple[str, int]]:
     """Data assigned to a validation-named variable (`X_val = ...`, `val_loader = DataLoader(...)`)
-    or a test loader (`test_loader = ...`)."""
-    for targets, value in _assignments(tree):
+    or a test loader (`test_loader = ...`), in a unit's `_assigned_names`."""
+    for names, value in assigned:
         if not isinstance(value, (ast.Call, ast.Subscript)):
             continue
-        for target in targets:
-            for name, line in _target_names(target):
-                tokens = _tokens(name)
-                if tokens & _VAL_TOKENS and tokens & _DATA_TOKENS and tokens <= _VAL_TOKENS | _DATA_TOKENS:
-                    yield "validation_set", line
-                elif "test" in tokens and tokens & {"loader", "dataloader", "dl"}:
-                    yield "holdout", line
+        for name, line in names:
+            tokens = _tokens(name)
+            if tokens & _VAL_TOKENS and tokens & _DATA_TOKENS and tokens <= _VAL_TOKENS | _DATA_TOKENS:
+                yield "validation_set", line
+            elif "test" in tokens and tokens & {"loader", "dataloader", "dl"}:
+                yield "holdout", line
 
 
 # ---- configs --------------------------------------------------------------------------------------
