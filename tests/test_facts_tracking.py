@@ -105,6 +105,8 @@ EDGE_NAMES = {
     "e.py": "import torch\ntorch.utils.tensorboard.SummaryWriter()\nimport dvc.api\ndvc.api.open('x')\n",
     "f.py": "import numpy as np\nnp.CometLogger\nnp.random().NeptuneLogger()\nx[0].WandbLogger()\nlocal.WandbLogger()\n",
     "g.py": "from tensorboardX import SummaryWriter as SW\nSW()\nimport sacred\nsacred.Experiment('e')\n",
+    "h.py": "import transformers\nargs = transformers.TrainingArguments(report_to='wandb')\nf(report_to=['mlflow'])\n",
+    "i.py": "import keras\nkeras.layers.Dense(3)\nx.y = 1\n",
 }
 
 
@@ -113,9 +115,10 @@ def test_the_name_prefilter_hides_no_tool(tmp_path, monkeypatch):
 
     fast = scan(tmp_path / "fast", EDGE_NAMES)
     monkeypatch.setattr(tracking, "_may_name_a_tool", lambda target, aliases, tool_rooted: True)
+    monkeypatch.setattr(tracking, "_may_name_a_tool_or_report", lambda units, aliases: True)
     assert fast == scan(tmp_path / "slow", EDGE_NAMES)
     assert {tool: sorted((e.path, e.line) for e in found) for tool, found in fast.evidence.items()} == {
-        "aim": [("b.py", 3)], "comet": [("f.py", 2)], "dvc": [("e.py", 4)], "mlflow": [("b.py", 2)],
+        "aim": [("b.py", 3)], "comet": [("f.py", 2)], "dvc": [("e.py", 4)], "mlflow": [("b.py", 2), ("h.py", 3)],
         "neptune": [("f.py", 3)], "sacred": [("g.py", 4)],
         "tensorboard": [("c.py", 2), ("c.py", 4), ("d.py", 2), ("d.py", 3), ("e.py", 2), ("g.py", 2)],
-        "wandb": [("a.py", 2), ("a.py", 3)]}
+        "wandb": [("a.py", 2), ("a.py", 3), ("h.py", 2)]}

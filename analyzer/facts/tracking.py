@@ -22,7 +22,7 @@ from ..repo import RepoView
 from ..sources import Sources
 from .codepass import SourceFile, code_pass, per_file
 from .common import cell_evidence, excerpt
-from .pycode import import_aliases, nodes_of, qualified_name
+from .pycode import CodeUnit, import_aliases, nodes_of, qualified_name
 
 TOOLS = ("aim", "clearml", "comet", "dvc", "mlflow", "neptune", "sacred", "tensorboard", "wandb")
 
@@ -110,12 +110,15 @@ class _Found:
 
 @per_file("tracking")
 def _tracking_in_file(file: SourceFile) -> tuple[tuple[str, Evidence], ...] | None:
-    """(tool, evidence) for each tracking call, `report_to=` or logger attribute in one file, in order."""
+    """(tool, evidence) for each tracking call, `report_to=` or logger attribute in one file, in order;
+    None when there is none."""
     if not file.units:
         return None
     found = []
     aliases = import_aliases([u.tree for u in file.units])
     tool_rooted = {local for local, origin in aliases.items() if origin.split(".", 1)[0] in _NAME_ROOTS}
+    if not tool_rooted and not _may_name_a_tool_or_report(file.units, aliases):
+        return None
     for unit in file.units:
         for node in nodes_of(unit.tree, ast.Call, ast.Attribute):
             if isinstance(node, ast.Call):
@@ -133,7 +136,18 @@ def _tracking_in_file(file: SourceFile) -> tuple[tuple[str, Evidence], ...] | No
             tool = tool_of(name) if name else None
             if tool:
                 found.append((tool, unit.evidence(node.lineno)))
-    return tuple(found)
+    return tuple(found) or None
+
+
+def _may_name_a_tool_or_report(units: list[CodeUnit], aliases: dict[str, str]) -> bool:
+    """False when, in a file that imports nothing from `_NAME_ROOTS` (most files), no name can be a
+    tool's and no call passes `report_to=`: told from a scan of the attributes and keywords, without
+    reading each call and chain. Such a name is a tool's only by its last part (`_may_name_a_tool`):
+    some attribute's name, or the last part of the import of a bare name."""
+    if any(origin.rsplit(".", 1)[-1] in _NAME_ENDS for origin in aliases.values()):
+        return True
+    return any(any(node.attr in _NAME_ENDS for node in nodes_of(unit.tree, ast.Attribute))
+               or any(node.arg == "report_to" for node in nodes_of(unit.tree, ast.keyword)) for unit in units)
 
 
 def _may_name_a_tool(target: ast.AST, aliases: dict[str, str], tool_rooted: set[str]) -> bool:
