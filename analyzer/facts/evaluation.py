@@ -886,13 +886,13 @@ def _is_constructor_or_fit(value: ast.AST | None) -> bool:
     return last[:1].isupper() or last == "fit"
 
 
-Assigned = list[tuple[list[tuple[str, int]], ast.AST | None]]
+_Assigned = list[tuple[list[tuple[str, int]], ast.AST | None]]
 
 
-def _assigned_names(tree: ast.Module) -> Assigned:
+def _assigned_names(tree: ast.Module) -> _Assigned:
     """(the `_target_names` of its targets, its value) for every assignment of `tree`, in walk order:
     found once per unit for the baseline, date-split and named-split finders that read them."""
-    assigned: Assigned = []
+    assigned: _Assigned = []
     for node in nodes_of(tree, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         assigned.append(([name for target in targets for name in _target_names(target)], node.value))
@@ -923,7 +923,7 @@ def _named_as_baseline(name: str) -> bool:
     return bool(tokens & {"baseline", "baselines"}) and not tokens & _NOT_A_MODEL
 
 
-def _code_baseline(units: list[CodeUnit], assigned: list[Assigned]) -> Iterator[Evidence]:
+def _code_baseline(units: list[CodeUnit], assigned: list[_Assigned]) -> Iterator[Evidence]:
     """DummyClassifier / DummyRegressor calls, and definitions and model values named as a baseline,
     in one file's units (`assigned`: each unit's `_assigned_names`)."""
     for unit, unit_assigned in zip(units, assigned, strict=True):
@@ -1043,7 +1043,7 @@ def _is_date_value(node: ast.AST) -> bool:
     return bool(tokens & _SPLIT_TOKENS and tokens & (_DATE_TOKENS | _CUTOFF_TOKENS))
 
 
-def _date_split_lines(assigned: Assigned) -> Iterator[int]:
+def _date_split_lines(assigned: _Assigned) -> Iterator[int]:
     """Train / test / validation rows selected by comparing a date column with a cut-off:
     `train = df[df["date"] < "2020-01-01"]`, `test = df.loc[df.ts >= split_date]` (`assigned`: a
     unit's `_assigned_names`)."""
@@ -1063,7 +1063,7 @@ def _date_split_lines(assigned: Assigned) -> Iterator[int]:
                     yield compare.lineno
 
 
-def _code_validation(units: list[CodeUnit], assigned: list[Assigned]) -> Iterator[ValidationSignal]:
+def _code_validation(units: list[CodeUnit], assigned: list[_Assigned]) -> Iterator[ValidationSignal]:
     """Validation signals in one file's units (`assigned`: each unit's `_assigned_names`); a data
     variable named for a split counts once."""
     aliases = import_aliases([u.tree for u in units])
@@ -1078,7 +1078,7 @@ def _code_validation(units: list[CodeUnit], assigned: list[Assigned]) -> Iterato
                 yield ValidationSignal(kind=kind, evidence=unit.evidence(line))
 
 
-def _unit_validation(unit: CodeUnit, assigned: Assigned, aliases: dict[str, str],
+def _unit_validation(unit: CodeUnit, assigned: _Assigned, aliases: dict[str, str],
                      cv_imported: bool) -> Iterator[tuple[str, int]]:
     """Splitting, cross-validation and validation-feeding calls, Lightning validation / test hooks,
     and date-based splits in one unit (`assigned` its `_assigned_names`; `cv_imported` as for `_call_kinds`)."""
@@ -1096,7 +1096,7 @@ def _unit_validation(unit: CodeUnit, assigned: Assigned, aliases: dict[str, str]
         yield "time_split", line
 
 
-def _named_splits(assigned: Assigned) -> Iterator[tuple[str, int]]:
+def _named_splits(assigned: _Assigned) -> Iterator[tuple[str, int]]:
     """Data assigned to a validation-named variable (`X_val = ...`, `val_loader = DataLoader(...)`)
     or a test loader (`test_loader = ...`), in a unit's `_assigned_names`."""
     for names, value in assigned:
