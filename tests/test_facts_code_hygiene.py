@@ -181,3 +181,45 @@ def test_every_key_format_is_found_in_a_modules_comments(tmp_path, kind):
     """Each format is looked for only in texts holding one of its markers: none may be missing."""
     facts = secrets(tmp_path, {"src/settings.py": f"import os\n\n# the old key: {KEYS_BY_FORMAT[kind]}\n"})
     assert [(f.kind, f.evidence.line, f.by_format) for f in facts.findings] == [(kind, 3, True)]
+
+
+# Bindings at the edges of what `_may_bind_a_string` lets through: every kind of binding, with and
+# without a string, next to documentation examples.
+EDGE_BINDINGS = {"app/settings.py": (
+    "import wandb\nfrom pydantic import Field\n"
+    "API_TOKEN = 'Qx7Rk2Lm9Pz4Tw8Yc3Vb6Nd1'\n"
+    "DB_PASSWORD: str = 'Kx9#mQ2$vL7!pR4z'\n"
+    "cfg.secret = 'Hq3Zt8Wm1Xv6Ls0Pk5Rb9Nc2'\n"
+    "env['AUTH_KEY'] = 'Bf4Gy7Jn2Qs9Dv1Lm6Tw3Xp8'\n"
+    "wandb.login(key='9f1c2b7a4e6d8c0b1a3f5e7d9c2b4a6f8e0d1c3b')\n"
+    "connect(host='db', password='Wz5#Rt8!Lq2$Nm6x')\n"
+    "CONF = {'api_key': 'Ur6Ee1Oo4Ii9Aa3Yy7Hh2Kk5', 'other': 1}\n"
+    "def login(user, token='Pm8Zq3Xw6Er1Ty4Ui9Op2As5', *, passwd='Df7#Gh2!Jk5$Lz9x'):\n    pass\n"
+    "def plain(a, b):\n    return f(a, b)\n"
+    "user_token = make_token()\n"
+    "class Signup:\n    password: str = Field(example='Ex4#mple!Pass99')\n"
+    "    schema = {'example': {'api_key': 'Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2'}}\n")}
+
+
+def test_the_binding_prefilter_hides_no_secret(tmp_path, monkeypatch):
+    from portcheck.analyzer.facts import code_hygiene
+
+    fast = secrets(tmp_path / "fast", EDGE_BINDINGS)
+    monkeypatch.setattr(code_hygiene, "_may_bind_a_string", lambda node: True)
+    assert fast == secrets(tmp_path / "slow", EDGE_BINDINGS)
+    assert [(f.kind, f.evidence.line) for f in fast.findings] == [
+        ("api-key", 3), ("password", 4), ("api-key", 5), ("api-key", 6), ("wandb-api-key", 7), ("password", 8),
+        ("api-key", 9), ("api-key", 10), ("password", 10)]
+
+
+def test_absolute_paths_with_a_slash_or_a_drive_colon_only(tmp_path):
+    found = paths(tmp_path, {"m.py": "A = 'D:\\\\data\\\\x.csv'\nB = '/mnt/data'\nC = 'no path: here'\nD = 'a\\\\b'\n"})
+    assert [e.line for e in found.evidence] == [1, 2]
+
+
+def test_assignment_forms_the_line_prefilter_lets_through(tmp_path):
+    found = secrets(tmp_path, {"deploy/values.yaml": (
+        "args:\n  - ${DB_PASSWORD-Kx9#mQ2$vL7!pR4z}\n"   # a shell default: neither `:` nor `=`
+        "  - plain words\nauth_token: Bf4Gy7Jn2Qs9Dv1Lm6Tw3Xp8\n"), "conf/app.env": "API_TOKEN=Qx7Rk2Lm9Pz4Tw8Yc3Vb6Nd1\n"})
+    assert [(f.kind, f.evidence.path, f.evidence.line) for f in found.findings] == [
+        ("api-key", "conf/app.env", 1), ("password", "deploy/values.yaml", 2), ("api-key", "deploy/values.yaml", 4)]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -427,3 +428,91 @@ def test_every_list_is_capped(tmp_path):
                             "README.md": readme + "\n"})
     assert len(facts.validation) == MAX_ITEMS and len(facts.baseline) == MAX_ITEMS
     assert len(facts.uncertainty) == MAX_ITEMS
+
+
+CALLED = ["train_test_split", "ms.train_test_split", "a.b().KFold", "KFold()", "x[0].KFold", "x[0]().KFold",
+          "(lambda: 1)()", "f()()", "DummyClassifier", "sklearn.dummy.DummyClassifier", "DummyClassifier()",
+          "x[0].DummyClassifier", "make().DummyRegressor", "print", "a.b.c"]
+
+
+def test_callee_and_called_as_read_a_call_as_its_dotted_name_does():
+    import ast
+
+    from portcheck.analyzer.facts import evaluation
+    from portcheck.analyzer.facts.pycode import dotted_name
+
+    for source in CALLED:
+        func = ast.parse(f"{source}(x)", mode="eval").body.func
+        name = dotted_name(func) or ""
+        own = name.replace("()", "").rsplit(".", 1)[-1]
+        assert evaluation._callee(func) == (own if own in evaluation._SPLITTERS else ""), source
+        assert evaluation._called_as(func, evaluation._DUMMY_MODELS) == (
+            name.rsplit(".", 1)[-1] in evaluation._DUMMY_MODELS), source
+
+
+def test_cross_validation_estimators_and_functions_through_any_import(tmp_path):
+    facts = scan(tmp_path, {
+        "a.py": "from sklearn.linear_model import LogisticRegressionCV as L\nm = L()\n",
+        "b.py": "import xgboost as xgb\nr = xgb.cv(params, dtrain)\n",
+        "c.py": "from lightgbm import cv\nr = cv(params, data)\n",
+        "d.py": "import sklearn\nm = sklearn.linear_model.RidgeCV()\nn = sklearn.calibration.CalibratedClassifierCV()\n",
+        "e.py": "import numpy as np\nm = np.RidgeCV()\nimport mylib as sklearn_like\nsklearn_like.cv()\n",
+    })
+    assert kinds(facts) == {("cross_validation", "a.py", 2), ("cross_validation", "b.py", 2),
+                            ("cross_validation", "c.py", 2), ("cross_validation", "d.py", 2)}
+
+
+def _first_characters(items, ignore_case: bool) -> tuple[set[tuple[str, bool]], bool]:
+    """(the literal characters a parsed pattern can start with, each with whether case is ignored;
+    whether it can match empty); any other start (a class, any character) fails the test."""
+    from re import _constants as sre  # the parser's opcodes: the pattern read as the `re` module reads it
+
+    found: set[tuple[str, bool]] = set()
+    for op, arg in items:
+        if op is sre.LITERAL:
+            return found | {(chr(arg), ignore_case)}, False
+        if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+            continue
+        if op is sre.BRANCH:
+            branches = [_first_characters(branch, ignore_case) for branch in arg[1]]
+            found |= set().union(*(chars for chars, _ in branches))
+            if not any(empty for _, empty in branches):
+                return found, False
+        elif op is sre.SUBPATTERN:
+            _, add, remove, inner = arg
+            chars, empty = _first_characters(inner, (ignore_case or bool(add & re.IGNORECASE))
+                                             and not remove & re.IGNORECASE)
+            found |= chars
+            if not empty:
+                return found, False
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            chars, empty = _first_characters(arg[2], ignore_case)
+            found |= chars
+            if not (empty or arg[0] == 0):
+                return found, False
+        else:
+            raise AssertionError(f"a metric form starts with {op}, not a literal letter")
+    return found, True
+
+
+def test_every_metric_form_starts_with_a_letter():
+    """`METRIC_PATTERN` looks ahead for a letter before trying its forms; that changes no match only
+    while every form's first character is a letter, and so is every character `re` folds it to."""
+    from re import _parser
+
+    from portcheck.analyzer.facts.metric_mentions import METRIC_PATTERN
+
+    starts, empty = _first_characters(list(_parser.parse(METRIC_PATTERN.pattern)), False)
+    assert starts and not empty
+    letter = re.compile(r"[^\W\d_]")
+    assert all(letter.fullmatch(char) for char, _ in starts)
+    folded = "".join(re.escape(char) for char, ignore_case in starts if ignore_case)
+    every_character = "".join(map(chr, range(0x110000)))
+    assert all(letter.fullmatch(m.group()) for m in re.finditer(f"(?i:[{folded}])", every_character))
+
+
+def test_code_baseline_calls_and_definitions_keep_the_walk_order(tmp_path):
+    facts = scan(tmp_path, {"m.py": "class BaselineModel:\n    def fit(self):\n        return DummyRegressor()\n"
+                                    "clf = DummyClassifier()\n",
+                            "n.py": "clf = DummyClassifier()\n"})
+    assert [(e.path, e.line) for e in facts.baseline] == [("m.py", 1), ("m.py", 4), ("m.py", 3), ("n.py", 1)]

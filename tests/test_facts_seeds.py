@@ -6,6 +6,7 @@ from pathlib import Path
 import nbformat
 from conftest import detect_in
 
+from portcheck.analyzer.facts import seeds
 from portcheck.analyzer.facts.seeds import detect_seeds
 
 
@@ -61,3 +62,27 @@ def test_notebook_seed_and_malformed_code(tmp_path):
                             "bad.yaml": "seed: [unclosed\n"})
     assert facts.to_schema() is True
     assert (facts.evidence[0].path, facts.evidence[0].line) == ("nb.ipynb", 2)
+
+
+# Calls at the edges of what `_may_seed` lets through: a called call's name ends in "()", a subscripted
+# chain has no dotted name, seed functions in any case, generators, seed keywords on any call.
+EDGE_CALLS = {
+    "calls.py": ("import torch, jax, random\nfrom random import seed\ng = torch.Generator().manual_seed(7)\n"
+                 "f()(seed=3)\nx[0].seed(1)\nx[0](seed=2)\nSet_Seed(4)\nseed_everything(5)\nseed(6)\n"
+                 "k = jax.random.key(0)\nr = random.Random(1)\nnp.random.RandomState(SEED)\nfoo.bar.seed(2)\n"
+                 "foo().seed(2)\nmodel.fit(X, random_state=cfg.seed)\nother.key(1)\nf(seed=None)\n"),
+}
+
+
+def test_the_call_prefilter_hides_no_seeding_call(tmp_path, monkeypatch):
+    fast = scan(tmp_path / "fast", EDGE_CALLS)
+    monkeypatch.setattr(seeds, "_may_seed", lambda call: True)
+    assert fast == scan(tmp_path / "slow", EDGE_CALLS)
+    assert [e.line for e in fast.evidence] == [3, 4, 7, 8, 9, 10, 11, 12, 15]
+
+
+def test_config_seed_keys_read_as_attributes_keywords_or_strings(tmp_path):
+    facts = scan(tmp_path, {"configs/c.yaml": "my_seed: 1\nseed_value: 2\nrandom_state: 3\nseed: 4\nother_thing: 5\n",
+                            "train.py": "cfg.my_seed\nf(seed_value=cfg)\nx = cfg['random_state']\nprint(cfg.other_thing)\n"})
+    assert [(e.path, e.line) for e in facts.evidence] == [("configs/c.yaml", 1), ("configs/c.yaml", 2),
+                                                          ("configs/c.yaml", 3)]

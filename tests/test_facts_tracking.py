@@ -92,3 +92,33 @@ def test_report_to_flag_in_scripts_and_notebook_shell_lines(tmp_path):
     facts = scan(tmp_path, {"scripts/train.sh": "python run.py --report_to wandb  # log\n",
                             "nb.ipynb": notebook("!python run.py --report-to=mlflow")})
     assert facts.to_schema() == ["mlflow", "wandb"]
+
+
+# Names at the edges of what `_may_name_a_tool` lets through: a tool's root, a logger class reached by an
+# attribute, by a bare (aliased) import or through calls, the tensorflow / torch / dvc forms, and names
+# that only look like them.
+EDGE_NAMES = {
+    "a.py": "from pytorch_lightning.loggers import WandbLogger as W\nW(project='p')\nW()().x\n",
+    "b.py": "import pytorch_lightning as pl\npl.loggers.MLFlowLogger()\npl.Trainer().AimLogger\n",
+    "c.py": "from keras.callbacks import TensorBoard\nTensorBoard()\nimport keras\nkeras.callbacks.TensorBoard()\n",
+    "d.py": "import tensorflow as tf\ntf.summary.scalar('x', 1)\ntf.compat.v1.summary.FileWriter('l')\ntf.nn.relu(x)\n",
+    "e.py": "import torch\ntorch.utils.tensorboard.SummaryWriter()\nimport dvc.api\ndvc.api.open('x')\n",
+    "f.py": "import numpy as np\nnp.CometLogger\nnp.random().NeptuneLogger()\nx[0].WandbLogger()\nlocal.WandbLogger()\n",
+    "g.py": "from tensorboardX import SummaryWriter as SW\nSW()\nimport sacred\nsacred.Experiment('e')\n",
+    "h.py": "import transformers\nargs = transformers.TrainingArguments(report_to='wandb')\nf(report_to=['mlflow'])\n",
+    "i.py": "import keras\nkeras.layers.Dense(3)\nx.y = 1\n",
+}
+
+
+def test_the_name_prefilter_hides_no_tool(tmp_path, monkeypatch):
+    from portcheck.analyzer.facts import tracking
+
+    fast = scan(tmp_path / "fast", EDGE_NAMES)
+    monkeypatch.setattr(tracking, "_may_name_a_tool", lambda target, aliases, tool_rooted: True)
+    monkeypatch.setattr(tracking, "_may_name_a_tool_or_report", lambda units, aliases: True)
+    assert fast == scan(tmp_path / "slow", EDGE_NAMES)
+    assert {tool: sorted((e.path, e.line) for e in found) for tool, found in fast.evidence.items()} == {
+        "aim": [("b.py", 3)], "comet": [("f.py", 2)], "dvc": [("e.py", 4)], "mlflow": [("b.py", 2), ("h.py", 3)],
+        "neptune": [("f.py", 3)], "sacred": [("g.py", 4)],
+        "tensorboard": [("c.py", 2), ("c.py", 4), ("d.py", 2), ("d.py", 3), ("e.py", 2), ("g.py", 2)],
+        "wandb": [("a.py", 2), ("a.py", 3), ("h.py", 2)]}

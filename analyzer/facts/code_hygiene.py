@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import base64
 import binascii
+import functools
 import math
 import posixpath
 import re
@@ -55,6 +56,8 @@ def _in_tests(path: str) -> bool:
 
 def strip_comment(line: str, markers: str = "#") -> str:
     """`line` without a trailing comment: a marker at the start or after whitespace, outside quotes."""
+    if not any(marker in line for marker in markers):
+        return line  # nothing to cut (most lines): the loop below only cuts at a marker
     quote = None
     for i, char in enumerate(line):
         if quote:
@@ -80,14 +83,6 @@ def _docstring_ids(tree: ast.Module) -> set[int]:
             if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)}
 
 
-def _string_constants(unit: CodeUnit) -> Iterator[tuple[int, str]]:
-    """(line, value) of every string literal of a unit except docstrings."""
-    skip = _docstring_ids(unit.tree)
-    for node in nodes_of(unit.tree, ast.Constant):
-        if isinstance(node.value, str) and id(node) not in skip:
-            yield node.lineno, node.value
-
-
 # ----- absolute paths ----------------------------------------------------------------------------
 
 _ABSOLUTE = re.compile(
@@ -105,6 +100,8 @@ _PLACEHOLDER_USERS = frozenset({
 
 def find_absolute_path(text: str) -> re.Match[str] | None:
     """The first machine-specific absolute path in `text`, or None."""
+    if "/" not in text and ":" not in text:  # every form holds a `/` or a drive's `:`; most strings hold neither
+        return None
     for match in _ABSOLUTE.finditer(text):
         user = match.group("user")
         if user is not None and (user.lower() in _PLACEHOLDER_USERS or "your" in user.lower()):
@@ -135,12 +132,16 @@ def _absolute_paths_in_file(file: SourceFile) -> tuple[Evidence, ...] | None:
 
 
 def _paths_in_units(units: list[CodeUnit]) -> Iterator[Evidence]:
+    """Absolute paths in the string literals of `units`, docstrings excepted, in node order."""
     for unit in units:
-        for line, value in _string_constants(unit):
-            match = find_absolute_path(value)
-            if match:
-                offset = value.count("\n", 0, match.start())
-                yield unit.evidence(line + offset)  # the source line, e.g. `DATA = "/home/alice/x.csv"`
+        docstrings = _docstring_ids(unit.tree)  # skipped before the regex: they are most of a module's text
+        for node in nodes_of(unit.tree, ast.Constant):
+            value = node.value
+            if isinstance(value, str) and id(node) not in docstrings:
+                match = find_absolute_path(value)
+                if match:
+                    offset = value.count("\n", 0, match.start())
+                    yield unit.evidence(node.lineno + offset)  # the source line, e.g. `DATA = "/home/alice/x.csv"`
 
 
 def _paths_in_code(sources: Sources) -> Iterator[Evidence]:
@@ -200,6 +201,9 @@ _FORMAT_MARKERS: dict[str, tuple[str, ...]] = {
     "google-api-key": ("AIza",),
     "wandb-api-key": ("wandb_v1_",),
 }
+# The markers of each format as one pattern: `re` finds any of a few literals in one fast scan, several
+# times faster than a substring test per marker (six for GitHub tokens); it matches where a marker occurs.
+_MARKER_PATTERNS = {kind: re.compile("|".join(map(re.escape, markers))) for kind, markers in _FORMAT_MARKERS.items()}
 # A PEM private key with its body (a bare header, as in parsing code, is not a key); may span lines.
 PRIVATE_KEY = re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"
                          r"(?:\\n|\s)+[A-Za-z0-9+/=]{40,}")
@@ -282,6 +286,7 @@ def _decoded(value: str) -> str:
     return text if text.isprintable() and len(text) >= 4 else value
 
 
+@functools.lru_cache(maxsize=8192)  # asked for every name bound to a string literal; names repeat
 def name_kind(name: str) -> str | None:
     """'password' / 'wandb' / 'token' for a secret-named identifier, else None."""
     tokens = {t.lower() for t in _NAME_TOKENS.findall(name)}
@@ -387,16 +392,18 @@ class _Secrets:
         # the formats found anywhere in the text: no format matches across a line break, and their
         # boundaries and look-arounds treat a line break like the text's start or end
         formats = [(kind, pattern) for kind, pattern in KNOWN_FORMATS
-                   if any(marker in text for marker in _FORMAT_MARKERS[kind]) and pattern.search(text)]
+                   if _MARKER_PATTERNS[kind].search(text) and pattern.search(text)]
         if not formats and not assignments:
             return
         for offset, raw in enumerate(text.splitlines()):
             number = line if line is not None else offset + 1
-            for kind, value in _known_in(raw, formats):
+            for kind, value in _known_in(raw, formats) if formats else ():
                 self.add(kind, value, path, number, where, by_format=True)
             if not assignments:
                 continue
             code = strip_comment(raw)
+            if ":" not in code and "=" not in code and "${" not in code:
+                continue  # no `name = value`, `name: value` or `${NAME-default}` (most lines of output)
             pairs = [(m.group(1), m.group(2)) for m in _SHELL_DEFAULT.finditer(code)]
             code = _SHELL_DEFAULT.sub(lambda m: "${" + m.group(1) + "}", code)
             pairs += [(m.group(1), m.group(2)) for m in _ASSIGNMENT.finditer(code)]
@@ -424,23 +431,22 @@ def _is_str(node: ast.AST | None) -> bool:
 _BINDING_NODES = (ast.Assign, ast.AnnAssign, ast.Call, ast.Dict, ast.arguments)  # what `_named_values` reads
 
 
-def _named_values(node: ast.AST) -> Iterator[tuple[str | None, ast.AST | None, str]]:
-    """(name, value, called function or "") pairs one node binds: assignment targets, keyword
-    arguments, dict entries and parameter defaults."""
+def _named_values(node: ast.AST) -> Iterator[tuple[str | None, ast.AST | None]]:
+    """(name, value) pairs one node binds: assignment targets, keyword arguments, dict entries and
+    parameter defaults."""
     if isinstance(node, ast.Assign):
-        yield from ((_target_name(t), node.value, "") for t in node.targets)
+        yield from ((_target_name(t), node.value) for t in node.targets)
     elif isinstance(node, ast.AnnAssign):
-        yield _target_name(node.target), node.value, ""
+        yield _target_name(node.target), node.value
     elif isinstance(node, ast.Call):
-        called = dotted_name(node.func) or ""
-        yield from ((k.arg, k.value, called) for k in node.keywords)
+        yield from ((k.arg, k.value) for k in node.keywords)
     elif isinstance(node, ast.Dict):
-        yield from ((k.value if _is_str(k) else None, v, "") for k, v in zip(node.keys, node.values, strict=True))
+        yield from ((k.value if _is_str(k) else None, v) for k, v in zip(node.keys, node.values, strict=True))
     elif isinstance(node, ast.arguments):
         positional = [*node.posonlyargs, *node.args]
         defaults = zip(positional[len(positional) - len(node.defaults):], node.defaults, strict=True)
-        yield from ((a.arg, d, "") for a, d in defaults)
-        yield from ((a.arg, d, "") for a, d in zip(node.kwonlyargs, node.kw_defaults, strict=True))
+        yield from ((a.arg, d) for a, d in defaults)
+        yield from ((a.arg, d) for a, d in zip(node.kwonlyargs, node.kw_defaults, strict=True))
 
 
 _EXAMPLE_NAMES = frozenset({"example", "examples", "json_schema_extra", "schema_extra", "openapi_examples"})
@@ -451,20 +457,40 @@ def _example_ids(tree: ast.Module) -> set[int]:
     a dict's `"example"` entry): sample payloads for API docs, not credentials."""
     roots = []
     for node in nodes_of(tree, *_BINDING_NODES):
-        for name, value, _called in _named_values(node):
+        for name, value in _named_values(node):
             if name in _EXAMPLE_NAMES and value is not None:
                 roots.append(value)
     return {id(inner) for root in roots for inner in ast.walk(root)}
 
 
-def _assigned_strings(tree: ast.Module) -> Iterator[tuple[str, ast.Constant, str]]:
-    """(name, string literal, called function or "") wherever a name is bound to a string literal,
-    outside documentation examples."""
-    examples = _example_ids(tree)
+def _may_bind_a_string(node: ast.AST) -> bool:
+    """False when `_named_values(node)` can hold no string literal: a call without keyword arguments,
+    parameters without defaults, an assignment of anything else (most nodes); a quick test that spares
+    reading their pairs."""
+    if isinstance(node, ast.Call):
+        return bool(node.keywords)
+    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        return _is_str(node.value)
+    if isinstance(node, ast.arguments):
+        return bool(node.defaults or node.kw_defaults)
+    return True
+
+
+def _secret_named_strings(tree: ast.Module) -> Iterator[tuple[str, ast.Constant, str]]:
+    """(name, string literal, called function or "") wherever a secret-named thing (`name_kind`) is
+    bound to a string literal, outside documentation examples; the only bindings `judge_assignment`
+    can call a secret."""
+    examples: set[int] | None = None  # found only once a secret-named string turns up: most files bind none
     for node in nodes_of(tree, *_BINDING_NODES):
-        for name, value, called in _named_values(node):
-            if name and _is_str(value) and id(value) not in examples:
-                yield name, value, called
+        if not _may_bind_a_string(node):
+            continue
+        for name, value in _named_values(node):
+            if not (name and _is_str(value) and name_kind(name)):
+                continue
+            if examples is None:
+                examples = _example_ids(tree)
+            if id(value) not in examples:
+                yield name, value, (dotted_name(node.func) or "") if isinstance(node, ast.Call) else ""
 
 
 @dataclass(frozen=True)
@@ -496,7 +522,7 @@ def _known_in_module_text(path: str, text: str) -> tuple[SecretFinding, ...]:
 def _assigned_secrets(units: list[CodeUnit]) -> Iterator[SecretFinding]:
     """Live-looking string literals bound to secret-named things in one file's units, in order."""
     for unit in units:
-        for name, node, called in _assigned_strings(unit.tree):
+        for name, node, called in _secret_named_strings(unit.tree):
             kind = judge_assignment(name, node.value, context=called)
             if kind:
                 evidence = unit.evidence(node.lineno)

@@ -19,8 +19,9 @@ then code and notebooks by path and line (validation signals grouped by kind).
 from __future__ import annotations
 
 import ast
+import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -483,6 +484,12 @@ class _Cell:
         return cell_evidence(self.path, self.number, text)
 
     @cached_property
+    def shows_result(self) -> bool:
+        """An output cell's first 2,000 characters state a result; read only for a cell below markdown
+        naming a baseline (most are below none)."""
+        return _states_result(self.text[:2000])
+
+    @cached_property
     def blocks(self) -> list[Block]:
         """A markdown cell's parsed blocks (none for output or for a cell naming nothing looked for)."""
         return _markdown_blocks(self.text) if self.kind == "markdown" else []
@@ -502,14 +509,14 @@ class _NotebookText:
         for cell in self.cells:
             if cell.kind == "markdown":
                 below = outputs.get(cell.number + 1)
-                shows_result = below is not None and _states_result(below.text[:2000])
                 for block in cell.blocks:
                     if block.kind not in ("heading", "text"):
                         continue
                     for sentence, _ in _sentences(block):
                         named = (_BASELINE_WORD.search(sentence) or _BASELINE_KIND.search(sentence)) and \
                             not _DRIFT_CONTEXT.search(sentence)
-                        if (named and (block.kind == "heading" or shows_result)) or _is_baseline_prose(sentence):
+                        if (named and (block.kind == "heading" or (below is not None and below.shows_result))) \
+                                or _is_baseline_prose(sentence):
                             yield cell.evidence(sentence)
             else:
                 for line in cell.text.split("\n"):
@@ -836,13 +843,18 @@ def _evaluation_in_file(file: SourceFile) -> _FileCode | None:
         return None
     cell_values = {unit.cell: names for unit in file.units
                    if unit.cell is not None and (names := _cell_value_names(unit)) is not None}
-    return _FileCode(path=file.path, baseline=_bounded(_code_baseline(file.units)),
-                     validation=_bounded_signals(_code_validation(file.units)), cell_values=cell_values)
+    assigned = [_assigned_names(unit.tree) for unit in file.units]
+    return _FileCode(path=file.path, baseline=_bounded(_code_baseline(file.units, assigned)),
+                     validation=_bounded_signals(_code_validation(file.units, assigned)), cell_values=cell_values)
 
 
-def _tokens(identifier: str) -> list[str]:
+@functools.lru_cache(maxsize=8192)  # asked for every assigned name and definition; names repeat
+def _tokens(identifier: str) -> frozenset[str]:
     """The words of a snake_case or CamelCase identifier, lower-cased."""
-    return [t.lower() for t in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", identifier)]
+    return frozenset(t.lower() for t in _WORD.findall(identifier))
+
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
 _MODELISH = frozenset("model models clf classifier regressor estimator pipe pipeline predictor pred preds "
@@ -874,34 +886,58 @@ def _is_constructor_or_fit(value: ast.AST | None) -> bool:
     return last[:1].isupper() or last == "fit"
 
 
-def _assignments(tree: ast.Module) -> Iterator[tuple[list[ast.AST], ast.AST | None]]:
+_Assigned = list[tuple[list[tuple[str, int]], ast.AST | None]]
+
+
+def _assigned_names(tree: ast.Module) -> _Assigned:
+    """(the `_target_names` of its targets, its value) for every assignment of `tree`, in walk order:
+    found once per unit for the baseline, date-split and named-split finders that read them."""
+    assigned: _Assigned = []
     for node in nodes_of(tree, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr):
-        if isinstance(node, ast.Assign):
-            yield node.targets, node.value
-        else:
-            yield [node.target], node.value
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        assigned.append(([name for target in targets for name in _target_names(target)], node.value))
+    return assigned
 
 
-def _code_baseline(units: list[CodeUnit]) -> Iterator[Evidence]:
+def _calls_and(tree: ast.Module, definitions: tuple[type[ast.AST], ...], wanted: Callable[[Any], bool]) -> list[ast.AST]:
+    """The calls of `tree` and, when one of them is `wanted`, its `definitions`, in walk order: most
+    trees define nothing wanted, and then the calls alone are read (no merge of two node lists)."""
+    if any(wanted(node) for node in nodes_of(tree, *definitions)):
+        return nodes_of(tree, ast.Call, *definitions)
+    return nodes_of(tree, ast.Call)
+
+
+_DUMMY_MODELS = frozenset({"DummyClassifier", "DummyRegressor"})
+
+
+def _called_as(func: ast.AST, names: frozenset[str]) -> bool:
+    """The last part of `dotted_name(func)` is one of `names` (`sklearn.dummy.DummyClassifier`); the
+    name is built only when `func`'s own name is one of them, to check that it has a dotted name (a
+    called call's name ends in "()", which names nothing)."""
+    own = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    return own in names and dotted_name(func) is not None
+
+
+def _named_as_baseline(name: str) -> bool:
+    tokens = _tokens(name)
+    return bool(tokens & {"baseline", "baselines"}) and not tokens & _NOT_A_MODEL
+
+
+def _code_baseline(units: list[CodeUnit], assigned: list[_Assigned]) -> Iterator[Evidence]:
     """DummyClassifier / DummyRegressor calls, and definitions and model values named as a baseline,
-    in one file's units."""
-    for unit in units:
-        for node in nodes_of(unit.tree, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+    in one file's units (`assigned`: each unit's `_assigned_names`)."""
+    for unit, unit_assigned in zip(units, assigned, strict=True):
+        definitions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+        for node in _calls_and(unit.tree, definitions, lambda definition: _named_as_baseline(definition.name)):
             if isinstance(node, ast.Call):
-                name = dotted_name(node.func) or ""
-                if name.rsplit(".", 1)[-1] in ("DummyClassifier", "DummyRegressor"):
+                if _called_as(node.func, _DUMMY_MODELS):
                     yield unit.evidence(node.lineno)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                tokens = set(_tokens(node.name))
-                if tokens & {"baseline", "baselines"} and not tokens & _NOT_A_MODEL:
-                    yield unit.evidence(node.lineno)
-        for targets, value in _assignments(unit.tree):
-            for target in targets:
-                for name, line in _target_names(target):
-                    tokens = set(_tokens(name))
-                    if tokens & {"baseline", "baselines"} and not tokens & _NOT_A_MODEL and (
-                            tokens & _MODELISH or _is_constructor_or_fit(value)):
-                        yield unit.evidence(line)
+            elif _named_as_baseline(node.name):
+                yield unit.evidence(node.lineno)
+        for names, value in unit_assigned:
+            for name, line in names:
+                if _named_as_baseline(name) and (_tokens(name) & _MODELISH or _is_constructor_or_fit(value)):
+                    yield unit.evidence(line)
 
 
 # call name (last part) -> validation kinds
@@ -926,6 +962,7 @@ _SPLITTERS: dict[str, tuple[str, ...]] = {
 }
 _CV_ESTIMATOR = re.compile(r"^sklearn\.\w+(?:\.\w+)*\.(?!Calibrated)\w+CV$")
 _CV_FUNCTIONS = frozenset({"xgboost.cv", "lightgbm.cv", "catboost.cv"})
+_CV_LIBRARIES = ("sklearn", "xgboost", "lightgbm", "catboost")  # what the origins of both start with
 _VALIDATION_KEYWORDS = frozenset({"validation_data", "validation_split", "eval_set", "valid_sets", "evals", "eval_dataset",
                                   "val_dataloaders", "validation_steps", "valid_dataloaders"})
 _SPLIT_VALUES = {"test": "holdout", "val": "validation_set", "valid": "validation_set",
@@ -944,15 +981,17 @@ _CUTOFF_TOKENS = frozenset({"cutoff", "boundary", "end", "start"})
 _SPLIT_TOKENS = frozenset({"train", "training", "test", "val", "valid", "validation", "holdout", "dev", "split"})
 
 
-def _call_kinds(call: ast.Call, aliases: dict[str, str]) -> Iterator[tuple[str, int]]:
-    """(kind, line) for a call that splits, cross-validates or feeds a validation set."""
-    name = dotted_name(call.func) or ""
-    last = name.replace("()", "").rsplit(".", 1)[-1]
-    origin = qualified_name(call.func, aliases) or ""
-    for kind in _SPLITTERS.get(last, ()):
+def _call_kinds(call: ast.Call, aliases: dict[str, str], cv_imported: bool) -> Iterator[tuple[str, int]]:
+    """(kind, line) for a call that splits, cross-validates or feeds a validation set.
+
+    `cv_imported` tells whether some import's origin starts with one of `_CV_LIBRARIES`: a qualified
+    name starts with its import's origin, so without one no call is a CV estimator or CV function."""
+    for kind in _SPLITTERS.get(_callee(call.func), ()):
         yield kind, call.lineno
-    if _CV_ESTIMATOR.match(origin) or origin in _CV_FUNCTIONS:
-        yield "cross_validation", call.lineno
+    if cv_imported:
+        origin = qualified_name(call.func, aliases) or ""
+        if _CV_ESTIMATOR.match(origin) or origin in _CV_FUNCTIONS:
+            yield "cross_validation", call.lineno
     for keyword in call.keywords:
         value = keyword.value
         is_none = isinstance(value, ast.Constant) and value.value in (None, False, 0, 0.0)
@@ -967,19 +1006,31 @@ def _call_kinds(call: ast.Call, aliases: dict[str, str]) -> Iterator[tuple[str, 
             if kind:
                 yield kind, value.lineno
         elif keyword.arg == "train" and isinstance(value, ast.Constant) and value.value is False and (
-                origin.startswith(_DATASET_ORIGINS) or re.search(r"data", name, re.IGNORECASE)):
+                (qualified_name(call.func, aliases) or "").startswith(_DATASET_ORIGINS)
+                or re.search(r"data", dotted_name(call.func) or "", re.IGNORECASE)):
             yield "holdout", value.lineno
 
 
-def _names_of(node: ast.AST) -> set[str]:
+def _callee(func: ast.AST) -> str:
+    """`(dotted_name(func) or "").replace("()", "").rsplit(".", 1)[-1]`, the called function's own name
+    (`a.b().split` → "split", `f()` → "f"), when it is one of `_SPLITTERS`, else "": the dotted name is
+    built only then, to check that `func` has one."""
+    own = func
+    while isinstance(own, ast.Call):
+        own = own.func
+    name = own.attr if isinstance(own, ast.Attribute) else own.id if isinstance(own, ast.Name) else ""
+    return name if name in _SPLITTERS and dotted_name(func) is not None else ""
+
+
+def _names_of(node: ast.AST) -> frozenset[str]:
     """Tokens naming a column or variable: `df["date"]`, `df.date`, `split_date`."""
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
-        return set(_tokens(node.slice.value))
+        return _tokens(node.slice.value)
     if isinstance(node, ast.Attribute):
-        return set(_tokens(node.attr))
+        return _tokens(node.attr)
     if isinstance(node, ast.Name):
-        return set(_tokens(node.id))
-    return set()
+        return _tokens(node.id)
+    return frozenset()
 
 
 def _is_date_value(node: ast.AST) -> bool:
@@ -992,12 +1043,12 @@ def _is_date_value(node: ast.AST) -> bool:
     return bool(tokens & _SPLIT_TOKENS and tokens & (_DATE_TOKENS | _CUTOFF_TOKENS))
 
 
-def _date_split_lines(tree: ast.AST) -> Iterator[int]:
+def _date_split_lines(assigned: _Assigned) -> Iterator[int]:
     """Train / test / validation rows selected by comparing a date column with a cut-off:
-    `train = df[df["date"] < "2020-01-01"]`, `test = df.loc[df.ts >= split_date]`."""
-    for targets, value in _assignments(tree):
-        if value is None or not any(set(_tokens(name)) & _SPLIT_TOKENS
-                                    for target in targets for name, _ in _target_names(target)):
+    `train = df[df["date"] < "2020-01-01"]`, `test = df.loc[df.ts >= split_date]` (`assigned`: a
+    unit's `_assigned_names`)."""
+    for names, value in assigned:
+        if value is None or not any(_tokens(name) & _SPLIT_TOKENS for name, _ in names):
             continue
         for node in ast.walk(value):
             if not isinstance(node, ast.Subscript):
@@ -1012,48 +1063,51 @@ def _date_split_lines(tree: ast.AST) -> Iterator[int]:
                     yield compare.lineno
 
 
-def _code_validation(units: list[CodeUnit]) -> Iterator[ValidationSignal]:
-    """Validation signals in one file's units; a data variable named for a split counts once."""
+def _code_validation(units: list[CodeUnit], assigned: list[_Assigned]) -> Iterator[ValidationSignal]:
+    """Validation signals in one file's units (`assigned`: each unit's `_assigned_names`); a data
+    variable named for a split counts once."""
     aliases = import_aliases([u.tree for u in units])
+    cv_imported = any(origin.startswith(_CV_LIBRARIES) for origin in aliases.values())
     named: set[str] = set()
-    for unit in units:
-        for kind, line in _unit_validation(unit, aliases):
+    for unit, unit_assigned in zip(units, assigned, strict=True):
+        for kind, line in _unit_validation(unit, unit_assigned, aliases, cv_imported):
             yield ValidationSignal(kind=kind, evidence=unit.evidence(line))
-        for kind, line in _named_splits(unit.tree):
+        for kind, line in _named_splits(unit_assigned):
             if kind not in named:
                 named.add(kind)
                 yield ValidationSignal(kind=kind, evidence=unit.evidence(line))
 
 
-def _unit_validation(unit: CodeUnit, aliases: dict[str, str]) -> Iterator[tuple[str, int]]:
+def _unit_validation(unit: CodeUnit, assigned: _Assigned, aliases: dict[str, str],
+                     cv_imported: bool) -> Iterator[tuple[str, int]]:
     """Splitting, cross-validation and validation-feeding calls, Lightning validation / test hooks,
-    and date-based splits in one unit."""
-    for node in nodes_of(unit.tree, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef):
+    and date-based splits in one unit (`assigned` its `_assigned_names`; `cv_imported` as for `_call_kinds`)."""
+    definitions = (ast.FunctionDef, ast.AsyncFunctionDef)
+    for node in _calls_and(unit.tree, definitions, lambda definition: definition.name in _VALIDATION_METHODS):
         if isinstance(node, ast.Call):
             seen: set[str] = set()
-            for kind, line in _call_kinds(node, aliases):
+            for kind, line in _call_kinds(node, aliases, cv_imported):
                 if kind not in seen:
                     seen.add(kind)
                     yield kind, line
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in _VALIDATION_METHODS:
             yield _VALIDATION_METHODS[node.name], node.lineno
-    for line in _date_split_lines(unit.tree):
+    for line in _date_split_lines(assigned):
         yield "time_split", line
 
 
-def _named_splits(tree: ast.AST) -> Iterator[tuple[str, int]]:
+def _named_splits(assigned: _Assigned) -> Iterator[tuple[str, int]]:
     """Data assigned to a validation-named variable (`X_val = ...`, `val_loader = DataLoader(...)`)
-    or a test loader (`test_loader = ...`)."""
-    for targets, value in _assignments(tree):
+    or a test loader (`test_loader = ...`), in a unit's `_assigned_names`."""
+    for names, value in assigned:
         if not isinstance(value, (ast.Call, ast.Subscript)):
             continue
-        for target in targets:
-            for name, line in _target_names(target):
-                tokens = set(_tokens(name))
-                if tokens & _VAL_TOKENS and tokens & _DATA_TOKENS and tokens <= _VAL_TOKENS | _DATA_TOKENS:
-                    yield "validation_set", line
-                elif "test" in tokens and tokens & {"loader", "dataloader", "dl"}:
-                    yield "holdout", line
+        for name, line in names:
+            tokens = _tokens(name)
+            if tokens & _VAL_TOKENS and tokens & _DATA_TOKENS and tokens <= _VAL_TOKENS | _DATA_TOKENS:
+                yield "validation_set", line
+            elif "test" in tokens and tokens & {"loader", "dataloader", "dl"}:
+                yield "holdout", line
 
 
 # ---- configs --------------------------------------------------------------------------------------

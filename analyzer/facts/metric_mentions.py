@@ -91,9 +91,12 @@ _METRIC_SPECS: tuple[tuple[str, str], ...] = (
     ("other:pass_at_k", r"(?i:pass@\d+)"),
 )
 # The look-behind is shared by every form, so it is checked once per position, not once per form: the
-# same matches as a look-behind in front of each form, in half the time.
-METRIC_PATTERN = re.compile("(?<![\\w@^.-])(?:" + "|".join(f"(?P<m{i}>{p})(?![\\w@^])" for i, (_, p) in enumerate(_METRIC_SPECS))
-                            + ")")
+# same matches as a look-behind in front of each form, in half the time. Every form starts with a letter
+# (an ASCII letter, or with (?i:) one that folds to it, which is a letter too; a test checks it), so the
+# look-ahead for a letter changes no match, but lets most positions (digits, spaces) fail before the
+# forms are tried: printed output, mostly numbers, is scanned about six times faster.
+METRIC_PATTERN = re.compile("(?<![\\w@^.-])(?=[^\\W\\d_])(?:"
+                            + "|".join(f"(?P<m{i}>{p})(?![\\w@^])" for i, (_, p) in enumerate(_METRIC_SPECS)) + ")")
 _DETECTION_CONTEXT = re.compile(r"\b(?:object detection|detector|detection|COCO|bounding box(?:es)?|bbox|YOLO\w*|"
                                 r"instance segmentation|panoptic|keypoints?|Pascal VOC|mAP)\b", re.IGNORECASE)
 

@@ -15,9 +15,11 @@ value (or a list of them) whose name the code reads (`cfg.seed`, `config["random
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 
 from ..model import Evidence
 from ..repo import RepoView
@@ -58,8 +60,28 @@ def _seed_like_value(value: ast.AST) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=8192)  # asked for every call's name; names repeat
+def _may_name_a_seeder(last: str) -> bool:
+    """`last` (the last part of a call's dotted name) is `seed`, a seeding function or a generator."""
+    return last == "seed" or last in _GENERATORS or _SEED_FUNCTION.match(last) is not None
+
+
+def _may_seed(call: ast.Call) -> bool:
+    """False for a call `seeding_line` cannot count (most calls), without building its dotted name: the
+    last part of that name (`func.attr`, `func.id`; a call's ends in "()" and names nothing) names no
+    seeding function or generator, and no keyword is a seed keyword."""
+    func = call.func
+    last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if _may_name_a_seeder(last):
+        return True
+    keywords = call.keywords
+    return bool(keywords) and any(keyword.arg in _SEED_KEYWORDS for keyword in keywords)
+
+
 def seeding_line(call: ast.Call, aliases: dict[str, str]) -> int | None:
     """The line where `call` sets a seed (its own line, or its seed keyword's), or None."""
+    if not _may_seed(call):
+        return None
     name = dotted_name(call.func)
     if name is None:
         return None
@@ -86,7 +108,8 @@ class SeedFacts(EvidenceFacts):
 
 @dataclass(frozen=True)
 class _FileSeeds:
-    """One file's part: where it seeds (nothing for a test file) and the names its code reads."""
+    """One file's part: where it seeds (nothing for a test file) and the names its code reads that
+    could be a config's seed key."""
 
     seeding: tuple[Evidence, ...]
     names: frozenset[str]
@@ -94,10 +117,12 @@ class _FileSeeds:
 
 @per_file("seeds")
 def _seeds_in_file(file: SourceFile) -> _FileSeeds | None:
+    """Where one file seeds and the seed keys it may read; None when it has neither (most files)."""
     if not file.units:
         return None
     seeding = () if is_test_path(file.path) else tuple(_code_seeds(file.units))
-    return _FileSeeds(seeding=seeding, names=frozenset(_names_read_by_code(file.units)))
+    names = _seed_keys_read_by_code(file.units)
+    return _FileSeeds(seeding=seeding, names=frozenset(names)) if seeding or names else None
 
 
 def _code_seeds(units: list[CodeUnit]) -> Iterator[Evidence]:
@@ -110,18 +135,20 @@ def _code_seeds(units: list[CodeUnit]) -> Iterator[Evidence]:
                 yield unit.evidence(line)
 
 
-def _names_read_by_code(units: list[CodeUnit]) -> set[str]:
-    """Attribute names, keyword names and short string constants the code uses (config keys)."""
-    names: set[str] = set()
-    for unit in units:
-        for node in nodes_of(unit.tree, ast.Attribute, ast.keyword, ast.Constant):
-            if isinstance(node, ast.Attribute):
-                names.add(node.attr)
-            elif isinstance(node, ast.keyword) and node.arg:
-                names.add(node.arg)
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 40:
-                names.add(node.value)
-    return names
+def _seed_keys_read_by_code(units: list[CodeUnit]) -> set[str]:
+    """Attribute names, keyword names and short string constants the code uses (config keys) that
+    `_CONFIG_KEY` could match as a seed key: each of those holds "seed" or is `random_state`, so no
+    other name can make a config line count."""
+    names: set[str | None] = set()
+    values: set[object] = set()
+    for unit in units:  # each distinct name tested once: `map` over the nodes, then the sets
+        names.update(map(_ATTR, nodes_of(unit.tree, ast.Attribute)), map(_ARG, nodes_of(unit.tree, ast.keyword)))
+        values.update(map(_VALUE, nodes_of(unit.tree, ast.Constant)))
+    names.update(v for v in values if isinstance(v, str) and len(v) < 40)
+    return {name for name in names if name and ("seed" in name or name == "random_state")}
+
+
+_ATTR, _ARG, _VALUE = attrgetter("attr"), attrgetter("arg"), attrgetter("value")
 
 
 def _config_seeds(repo: RepoView, used: set[str]) -> list[Evidence]:

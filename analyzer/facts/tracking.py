@@ -12,6 +12,7 @@ folders, `.aim/`). A name in a requirements file does not count, and neither doe
 from __future__ import annotations
 
 import ast
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from ..repo import RepoView
 from ..sources import Sources
 from .codepass import SourceFile, code_pass, per_file
 from .common import cell_evidence, excerpt
-from .pycode import import_aliases, nodes_of, qualified_name
+from .pycode import CodeUnit, import_aliases, nodes_of, qualified_name
 
 TOOLS = ("aim", "clearml", "comet", "dvc", "mlflow", "neptune", "sacred", "tensorboard", "wandb")
 
@@ -48,6 +49,13 @@ _REPORT_TO = {"wandb": "wandb", "mlflow": "mlflow", "tensorboard": "tensorboard"
               "comet": "comet", "neptune": "neptune", "clearml": "clearml", "aim": "aim", "dvclive": "dvc"}
 
 
+# What a qualified name must start or end with for `tool_of` to name a tool: its first part is one of
+# `_NAME_ROOTS` or its last part one of `_NAME_ENDS`.
+_NAME_ROOTS = frozenset({*_ROOT_TOOLS, "dvc", "torch", "tensorflow"})
+_NAME_ENDS = frozenset({*_CLASS_TOOLS, "TensorBoard"})
+
+
+@functools.lru_cache(maxsize=8192)  # asked for every tracking-rooted name; names repeat
 def tool_of(qualified: str) -> str | None:
     """The tracking tool a fully qualified name belongs to, or None."""
     parts = qualified.replace("()", "").split(".")
@@ -102,11 +110,15 @@ class _Found:
 
 @per_file("tracking")
 def _tracking_in_file(file: SourceFile) -> tuple[tuple[str, Evidence], ...] | None:
-    """(tool, evidence) for each tracking call, `report_to=` or logger attribute in one file, in order."""
+    """(tool, evidence) for each tracking call, `report_to=` or logger attribute in one file, in order;
+    None when there is none."""
     if not file.units:
         return None
     found = []
     aliases = import_aliases([u.tree for u in file.units])
+    tool_rooted = {local for local, origin in aliases.items() if origin.split(".", 1)[0] in _NAME_ROOTS}
+    if not tool_rooted and not _may_name_a_tool_or_report(file.units, aliases):
+        return None
     for unit in file.units:
         for node in nodes_of(unit.tree, ast.Call, ast.Attribute):
             if isinstance(node, ast.Call):
@@ -118,11 +130,46 @@ def _tracking_in_file(file: SourceFile) -> tuple[tuple[str, Evidence], ...] | No
                 target = node
             else:
                 continue
+            if not _may_name_a_tool(target, aliases, tool_rooted):
+                continue
             name = qualified_name(target, aliases)
             tool = tool_of(name) if name else None
             if tool:
                 found.append((tool, unit.evidence(node.lineno)))
-    return tuple(found)
+    return tuple(found) or None
+
+
+def _may_name_a_tool_or_report(units: list[CodeUnit], aliases: dict[str, str]) -> bool:
+    """False when, in a file that imports nothing from `_NAME_ROOTS` (most files), no name can be a
+    tool's and no call passes `report_to=`: told from a scan of the attributes and keywords, without
+    reading each call and chain. Such a name is a tool's only by its last part (`_may_name_a_tool`):
+    some attribute's name, or the last part of the import of a bare name."""
+    if any(origin.rsplit(".", 1)[-1] in _NAME_ENDS for origin in aliases.values()):
+        return True
+    return any(any(node.attr in _NAME_ENDS for node in nodes_of(unit.tree, ast.Attribute))
+               or any(node.arg == "report_to" for node in nodes_of(unit.tree, ast.keyword)) for unit in units)
+
+
+def _may_name_a_tool(target: ast.AST, aliases: dict[str, str], tool_rooted: set[str]) -> bool:
+    """False when `tool_of(qualified_name(target, aliases))` is surely None (most names), without
+    building the name: its first part is that of the import its chain starts from (`tool_rooted` holds
+    the local names whose import starts with one of `_NAME_ROOTS`), and its last part is the chain's
+    outermost attribute, or, for a bare imported name, the last part of its import."""
+    last = target.attr if isinstance(target, ast.Attribute) else None
+    if last is not None and last not in _NAME_ENDS and not tool_rooted:
+        return False  # the commonest case, told without walking the chain
+    node = target
+    while isinstance(node, (ast.Attribute, ast.Call)):
+        if isinstance(node, ast.Attribute):
+            last = last or node.attr
+            node = node.value
+        else:
+            node = node.func
+    if not isinstance(node, ast.Name) or node.id not in aliases:
+        return False  # not an imported name: `qualified_name` is None
+    if node.id in tool_rooted:
+        return True
+    return (last or aliases[node.id].rsplit(".", 1)[-1]) in _NAME_ENDS
 
 
 _TARGET = re.compile(r"""^[^#]*?["']?_target_["']?\s*[:=]\s*["']?([A-Za-z_][\w.]*)""")
