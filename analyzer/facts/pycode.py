@@ -199,12 +199,17 @@ def _tree_aliases(tree: ast.Module) -> dict[str, str]:
     return aliases
 
 
+def chain_root(node: ast.AST) -> str | None:
+    """The first name of an attribute / call chain (`yaml` of `yaml.safe_load(f).get`); None when the chain
+    starts elsewhere (a subscript, a literal). `qualified_name` is None unless it is an imported name."""
+    while node.__class__ is ast.Attribute or node.__class__ is ast.Call:
+        node = node.value if node.__class__ is ast.Attribute else node.func
+    return node.id if node.__class__ is ast.Name else None
+
+
 def qualified_name(node: ast.AST, aliases: dict[str, str]) -> str | None:
     """The dotted name of `node` with its first part replaced by its import origin; None if not imported."""
-    root = node
-    while root.__class__ is ast.Attribute or root.__class__ is ast.Call:  # most chains start at a local name
-        root = root.value if root.__class__ is ast.Attribute else root.func
-    if root.__class__ is not ast.Name or root.id not in aliases:
+    if chain_root(node) not in aliases:  # most chains start at a local name: no name to build
         return None
     name = dotted_name(node)
     if not name:

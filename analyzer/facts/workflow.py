@@ -41,7 +41,7 @@ from ..sources import Sources
 from .codepass import SourceFile, code_pass, per_file
 from .common import cell_evidence, excerpt
 from .files import detect_docker
-from .pycode import CodeUnit, dotted_name, import_aliases, nodes_of, qualified_name
+from .pycode import CodeUnit, chain_root, dotted_name, import_aliases, nodes_of, qualified_name
 from .readme import ReadmeSource
 from .readme_document import Document, parse_readme
 from .testing import is_test_path
@@ -357,7 +357,7 @@ def _reads_config(units: list[CodeUnit]) -> bool:
     for unit in units:
         for node in nodes_of(unit.tree, ast.Call, ast.Attribute):
             target = node.func if isinstance(node, ast.Call) else node
-            if _chain_root(target) in heads and (qualified_name(target, aliases) or "").startswith(_CONFIG_READERS):
+            if chain_root(target) in heads and (qualified_name(target, aliases) or "").startswith(_CONFIG_READERS):
                 return True
     return False
 
@@ -370,14 +370,6 @@ def _heads_towards(aliases: dict[str, str], prefixes: Iterable[str]) -> frozense
     """
     return frozenset(local for local, origin in aliases.items()
                      if any(origin.startswith(p) or p.startswith(origin) for p in prefixes))
-
-
-def _chain_root(node: ast.AST) -> str | None:
-    """The first name of an attribute / call chain (`yaml` of `yaml.safe_load(f).get`); None when the chain
-    starts elsewhere (a subscript, a literal): the name `qualified_name` resolves, if any."""
-    while node.__class__ is ast.Attribute or node.__class__ is ast.Call:
-        node = node.value if node.__class__ is ast.Attribute else node.func
-    return node.id if node.__class__ is ast.Name else None
 
 
 def _is_config_data_file(path: str) -> bool:
@@ -524,7 +516,7 @@ def _may_name_download(func: ast.expr, prefix_heads: frozenset[str]) -> bool:
         return True
     if func.__class__ is ast.Attribute and func.attr in _DOWNLOAD_LAST_PARTS:
         return True
-    return bool(prefix_heads) and _chain_root(func) in prefix_heads
+    return bool(prefix_heads) and chain_root(func) in prefix_heads
 
 
 def _called_name(func: ast.expr) -> str | None:
