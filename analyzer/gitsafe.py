@@ -704,6 +704,48 @@ def _stop(procs: Sequence[subprocess.Popen[bytes]], fired: threading.Event | Non
             pass
 
 
+def _counted_without_large_blobs(repo: git.Repo, head: str, walk: _BlobWalk, timeout: float) -> bool:
+    """The usual case, in one git process: when the history holds no blob over the bound and nothing is
+    missing from the store, count its objects into `walk` and return True; else False (nothing counted),
+    and the full walk runs.
+
+    `rev-list --filter=blob:limit=N --filter-print-omitted` leaves out each blob of N bytes or more
+    (sizes read in git, not through `cat-file`) and lists it after the rest as `~<id>`; a missing object
+    is listed as `?<id>`. So an output without `~` or `?` is every object, none over the bound: what the
+    full walk would count, with nothing kept. A `~` or `?` anywhere (a path may hold one), a count that
+    reaches the walk's bound, or a failure (a git too old for the filter) sends it to the full walk,
+    which reports them its own way. Keras: 0.45 -> 0.29 CPU s in git, and 108,401 lines counted, not parsed.
+    """
+    lister = repo.git.rev_list("--objects", "--missing=print", f"--filter=blob:limit={walk.larger_than + 1}",
+                               "--filter-print-omitted", *_PUBLISHED_REFS, "--end-of-options", head,
+                               as_process=True)  # held: GitPython ends the process when this goes
+    proc = lister.proc
+    fired = threading.Event()
+    timer = threading.Timer(timeout, _stop, args=([proc], fired))
+    lines, usual = 0, True
+    try:
+        timer.start()
+        while chunk := proc.stdout.read(1 << 16):
+            lines += chunk.count(b"\n")
+            if b"~" in chunk or b"?" in chunk or lines >= walk.max_objects:
+                usual = False
+                _stop([proc])
+                break
+        code = proc.wait()
+    except BaseException:
+        _stop([proc])
+        proc.wait()
+        raise
+    finally:
+        timer.cancel()
+    if fired.is_set():
+        raise GitUnavailable(f"git rev-list timed out after {timeout:g} s")
+    if not usual or code:
+        return False
+    walk.objects = lines
+    return True
+
+
 def _walk_objects(repo: git.Repo, head: str, walk: _BlobWalk, timeout: float) -> None:
     """Stream the published history's objects through `cat-file --batch-check` into `walk`.
 
@@ -936,7 +978,8 @@ class SafeGit:
 
         try:
             repo = self.gitpython_repo()
-            _walk_objects(repo, self.head, walk, self._runner.timeout)
+            if not _counted_without_large_blobs(repo, self.head, walk, self._runner.timeout):
+                _walk_objects(repo, self.head, walk, self._runner.timeout)
             kept = sorted(walk.kept, key=lambda item: (-item[0], item[1]))
             added = _adding_commits(repo, self.head, sorted({path for _, _, path in kept if path}),
                                     {oid for _, oid, _ in kept})

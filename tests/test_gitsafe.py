@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from gitutil import AUTHOR_EMAIL, AUTHOR_NAME, BASE_EPOCH, commit_files, git, make_git_repo, tree_snapshot
 
+from portcheck.analyzer import gitsafe
 from portcheck.analyzer.gitsafe import CommitInfo, GitRefused, GitUnavailable, SafeGit, TreeEntry
 
 MARKER_NAMES = ("fsmonitor", "pager", "clean", "smudge", "textconv", "alias", "gpg", "ssh", "hook")
@@ -409,6 +410,30 @@ def test_large_blobs_lists_deleted_and_current_big_blobs_with_the_commit_that_ad
                                                             ("keep.pt", 2000, ids["keep"])]
     assert scan.blobs[0].commit == ids["first"] and scan.blobs[0].committed_at == BASE_EPOCH
     assert scan.total == 2 and scan.missing == 0 and not scan.truncated and scan.objects > 5
+
+
+@pytest.mark.parametrize("bound", [5000, 2500, 1000])
+def test_large_blobs_in_one_git_process_when_none_is_large_and_the_full_walk_otherwise(tmp_path: Path, monkeypatch,
+                                                                                       bound: int) -> None:
+    repo = tmp_path / "repo"
+    _history_with_big_blobs(repo)
+    shortcut = gitsafe._counted_without_large_blobs
+    taken: list[bool] = []
+    monkeypatch.setattr(gitsafe, "_counted_without_large_blobs", lambda *args: taken.append(shortcut(*args)) or taken[-1])
+    with SafeGit.open(repo) as safe:
+        scan = safe.large_blobs(bound)
+    monkeypatch.setattr(gitsafe, "_counted_without_large_blobs", lambda *args: False)
+    with SafeGit.open(repo) as safe:
+        assert scan == safe.large_blobs(bound)  # the full walk's answer
+    assert taken == [bound == 5000] and scan.objects > 5  # 3000 and 2000 bytes: large under the lower bounds
+
+
+def test_large_blobs_a_path_with_a_tilde_or_question_mark_takes_the_full_walk(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    make_git_repo(repo, {"notes~old?.txt": "a\n", "a.txt": "b\n"})
+    with SafeGit.open(repo) as safe:
+        scan = safe.large_blobs(1000)
+    assert scan.objects == 4 and scan.blobs == () and not scan.missing  # commit, tree, two blobs
 
 
 def test_large_blobs_bound_is_strict_and_keeps_the_largest_within_max_blobs(tmp_path: Path) -> None:
