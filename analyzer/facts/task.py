@@ -323,8 +323,9 @@ def _scan_readme(doc: Document, path: str, found: _Collector) -> None:
 def _scan_markdown_cell(path: str, number: int, source: str, found: _Collector) -> None:
     """A notebook markdown cell's prose (headings and paragraphs; code blocks and link targets left
     out), parsed only when a word of interest occurs in it at all."""
-    if not (vocab.IMBALANCE_WORDS.search(source) or vocab.DOMAIN.search(source) or vocab.PERCENT.search(source)):
-        return
+    if not _may_hold(source, _PROSE_WORDS_AND_DOMAIN) or not (
+            vocab.IMBALANCE_WORDS.search(source) or vocab.DOMAIN.search(source) or vocab.PERCENT.search(source)):
+        return  # the needles first: a substring test is far cheaper than the three patterns
     try:
         prose = [b.words for b in parse_markdown_cell(source).blocks if b.kind in ("heading", "text")]
     except Exception:  # noqa: BLE001 - a parser failure on a pathological cell: read it as plain text
