@@ -36,7 +36,7 @@ from functools import cached_property
 from typing import Any
 
 from .repo import RepoFile, RepoView
-from .tree_fields import CHILD_FIELDS
+from .tree_fields import add_children
 
 MAGIC_LINE = re.compile(r"^(\s*)([%!?]|\w+\s*=\s*[%!])")
 
@@ -145,16 +145,9 @@ def nests_deeper_than(tree: ast.AST, limit: int) -> bool:
                 width = fields["end_col_offset"] - fields["col_offset"]
                 if width > 0 and depth + 3 * width + 3 <= limit:
                     continue
-            if "ctx" in fields and depth + 1 > limit:  # its Load/Store/Del leaf, which CHILD_FIELDS leaves out
+            if "ctx" in fields and depth + 1 > limit:  # its Load/Store/Del leaf, which add_children leaves out
                 return True
-            for name in CHILD_FIELDS[node.__class__]:
-                value = fields.get(name)
-                if value.__class__ is list:
-                    for item in value:
-                        if isinstance(item, ast.AST):
-                            append(item)
-                elif isinstance(value, ast.AST):
-                    append(value)
+            add_children(node, append)
         level = below
         depth += 1
     return False

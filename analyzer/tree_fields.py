@@ -3,6 +3,7 @@ visits a whole tree (the node index, the depth bound, the complexity walk)."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 
 class _ChildFields(dict):
@@ -20,3 +21,15 @@ CHILD_FIELDS: dict[type, tuple[str, ...]] = _ChildFields({
     ast.Name: (), ast.Constant: (), ast.Attribute: ("value",), ast.keyword: ("value",), ast.arg: ("annotation",),
     ast.alias: (),
 })
+
+
+def add_children(node: ast.AST, append: Callable[[ast.AST], None]) -> None:
+    """`append` each child node of `node` worth visiting, in `ast.iter_child_nodes` order (contexts left out)."""
+    for name in CHILD_FIELDS[node.__class__]:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            append(value)
+        elif value.__class__ is list:
+            for item in value:
+                if isinstance(item, ast.AST):
+                    append(item)

@@ -14,7 +14,7 @@ from itertools import chain
 
 from ..model import Evidence
 from ..sources import NotebookCell, cell_as_python, parse_python
-from ..tree_fields import CHILD_FIELDS
+from ..tree_fields import add_children
 from .common import cell_evidence, excerpt
 
 
@@ -139,16 +139,8 @@ def _breadth_first(tree: ast.AST) -> tuple[ast.AST, ...]:
     `Store` and `Del` leaves, in about half the time."""
     nodes = [tree]
     append = nodes.append
-    child_fields = CHILD_FIELDS
     for node in nodes:  # the list grows as it is read: every node appended is visited in turn
-        for name in child_fields[node.__class__]:
-            value = getattr(node, name, None)
-            if isinstance(value, ast.AST):
-                append(value)
-            elif value.__class__ is list:
-                for item in value:
-                    if isinstance(item, ast.AST):
-                        append(item)
+        add_children(node, append)
     return tuple(nodes)
 
 

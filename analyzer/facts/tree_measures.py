@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import ast
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..tree_fields import CHILD_FIELDS
+from ..tree_fields import add_children
 
 _FUNCTIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
@@ -132,7 +133,6 @@ def measure_tree(tree: ast.AST) -> TreeMeasures:
     while regions:
         nodes, block, context = regions.pop()
         append = nodes.append
-        child_fields = CHILD_FIELDS
         for node in nodes:
             kind = node.__class__
             if kind in _FUNCTIONS or kind is ast.ClassDef:
@@ -155,14 +155,7 @@ def measure_tree(tree: ast.AST) -> TreeMeasures:
                 block.points += _points(node)
             if kind in _OPERATIONS:
                 halstead.add(*_operation(node), context)
-            for name in child_fields[kind]:
-                value = getattr(node, name, None)
-                if isinstance(value, ast.AST):
-                    append(value)
-                elif value.__class__ is list:
-                    for item in value:
-                        if isinstance(item, ast.AST):
-                            append(item)
+            add_children(node, append)
     return TreeMeasures(
         complexity=module.complexity(),
         total_complexity=module.complexity() + sum(b.complexity() - 1 for b in module.inner),
@@ -171,7 +164,7 @@ def measure_tree(tree: ast.AST) -> TreeMeasures:
     )
 
 
-def _reported(module: _Block):
+def _reported(module: _Block) -> Iterator[tuple[tuple[int, int], int]]:
     """(line, column) and complexity of module-level functions and of the methods of module-level
     classes and of the classes nested in them (radon's `functions` and each class's `methods`)."""
     pending = [module]
