@@ -37,6 +37,7 @@ import tempfile
 import threading
 import weakref
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -704,6 +705,26 @@ def _stop(procs: Sequence[subprocess.Popen[bytes]], fired: threading.Event | Non
             pass
 
 
+@contextmanager
+def _bounded(procs: list[subprocess.Popen[bytes]], timeout: float) -> Iterator[None]:
+    """Kill `procs` (the list may grow inside the block) when `timeout` seconds pass, then raise
+    GitUnavailable, or when the block raises, reaping them either way; the block waits for them itself."""
+    fired = threading.Event()
+    timer = threading.Timer(timeout, _stop, args=(procs, fired))
+    timer.start()
+    try:
+        yield
+    except BaseException:
+        _stop(procs)
+        for proc in procs:
+            proc.wait()
+        raise
+    finally:
+        timer.cancel()
+    if fired.is_set():
+        raise GitUnavailable(f"git rev-list timed out after {timeout:g} s")
+
+
 def _counted_without_large_blobs(repo: git.Repo, head: str, walk: _BlobWalk, timeout: float) -> bool:
     """The usual case, in one git process: when the history holds no blob over the bound and nothing is
     missing from the store, count its objects into `walk` and return True; else False (nothing counted),
@@ -720,11 +741,8 @@ def _counted_without_large_blobs(repo: git.Repo, head: str, walk: _BlobWalk, tim
                                "--filter-print-omitted", *_PUBLISHED_REFS, "--end-of-options", head,
                                as_process=True)  # held: GitPython ends the process when this goes
     proc = lister.proc
-    fired = threading.Event()
-    timer = threading.Timer(timeout, _stop, args=([proc], fired))
     lines, usual = 0, True
-    try:
-        timer.start()
+    with _bounded([proc], timeout):
         while chunk := proc.stdout.read(1 << 16):
             lines += chunk.count(b"\n")
             if b"~" in chunk or b"?" in chunk or lines >= walk.max_objects:
@@ -732,14 +750,6 @@ def _counted_without_large_blobs(repo: git.Repo, head: str, walk: _BlobWalk, tim
                 _stop([proc])
                 break
         code = proc.wait()
-    except BaseException:
-        _stop([proc])
-        proc.wait()
-        raise
-    finally:
-        timer.cancel()
-    if fired.is_set():
-        raise GitUnavailable(f"git rev-list timed out after {timeout:g} s")
     if not usual or code:
         return False
     walk.objects = lines
@@ -755,13 +765,10 @@ def _walk_objects(repo: git.Repo, head: str, walk: _BlobWalk, timeout: float) ->
     lister = repo.git.rev_list("--objects", "--missing=print", *_PUBLISHED_REFS, "--end-of-options", head,
                                as_process=True)
     procs = [lister.proc]
-    fired = threading.Event()
-    timer = threading.Timer(timeout, _stop, args=(procs, fired))
-    try:
+    with _bounded(procs, timeout):
         checker = repo.git.cat_file(_BATCH_CHECK, istream=lister.proc.stdout, as_process=True)
         procs.append(checker.proc)
         lister.proc.stdout.close()  # cat-file holds the pipe now; rev-list sees it close if cat-file dies
-        timer.start()
         for line in checker.proc.stdout:
             if walk.objects + walk.missing >= walk.max_objects:
                 walk.truncated = True
@@ -769,15 +776,6 @@ def _walk_objects(repo: git.Repo, head: str, walk: _BlobWalk, timeout: float) ->
                 break
             walk.add(line)
         codes = [proc.wait() for proc in procs]
-    except BaseException:
-        _stop(procs)
-        for proc in procs:
-            proc.wait()
-        raise
-    finally:
-        timer.cancel()
-    if fired.is_set():
-        raise GitUnavailable(f"git rev-list timed out after {timeout:g} s")
     if not walk.truncated and any(codes):
         failed = next(proc for proc, code in zip(procs, codes) if code)
         message = failed.stderr.read(4096).decode("utf-8", "replace").strip().splitlines()
