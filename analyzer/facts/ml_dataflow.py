@@ -39,6 +39,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field, replace
 
+from ..tree_fields import add_children
 from . import ml_vocabulary as vocab
 from .ml_flow import (
     EMPTY,
@@ -55,7 +56,7 @@ from .ml_flow import (
     source_text,
     union,
 )
-from .pycode import CodeUnit, dotted_name, qualified_name
+from .pycode import CodeUnit, dotted_name, nodes_of, qualified_name
 from .task_vocabulary import NAME_KINDS, NAME_PATTERNS
 
 # ==== helpers ======================================================================================
@@ -144,6 +145,7 @@ class FileWalker:
         self._pending: list[tuple[CodeUnit, list[ast.stmt], dict[str, Flow]]] = []
         self.summaries: dict[str, _Summary] = {}
         self._summarised: set[int] = set()  # ids of the function nodes walked as summaries
+        self._self_calls: tuple[CodeUnit | None, list[ast.Assign]] = (None, [])  # see _self_call_assignments
 
     # ---- driver ----------------------------------------------------------------------------------
 
@@ -240,19 +242,30 @@ class FileWalker:
             return replace(generic, fits=generic.fits | frozenset(summary.returns))
         return generic
 
+    def _self_call_assignments(self) -> list[ast.Assign]:
+        """The current unit's `self.<name> = <name or attribute>(...)` statements, in `ast.walk` order (found
+        once per unit). A method's are the ones within its span, in the order `ast.walk(method)` meets them:
+        the tree's walk order restricted to a subtree is the subtree's own walk order."""
+        if self._self_calls[0] is not self.unit:
+            self._self_calls = (self.unit, [
+                stmt for stmt in nodes_of(self.unit.tree, ast.Assign)
+                if len(stmt.targets) == 1 and isinstance(stmt.value, ast.Call)
+                and isinstance(stmt.value.func, (ast.Name, ast.Attribute)) and isinstance(stmt.targets[0], ast.Attribute)
+                and isinstance(stmt.targets[0].value, ast.Name) and stmt.targets[0].value.id == "self"])
+        return self._self_calls[1]
+
     def _class_seeds(self, node: ast.ClassDef) -> dict[str, Flow]:
         """`self.<name>` -> the library object every method of the class assigns to it (one kind only)."""
         found: dict[str, Obj | None] = {}
+        assignments = self._self_call_assignments()
         for method in node.body:
-            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not assignments:
                 continue
-            for stmt in ast.walk(method):
-                if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.value, ast.Call)):
+            start, end = (method.lineno, method.col_offset), (method.end_lineno, method.end_col_offset)
+            for stmt in assignments:
+                if not start <= (stmt.lineno, stmt.col_offset) <= end:  # statements nest: inside by position
                     continue
                 target, call = stmt.targets[0], stmt.value
-                if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
-                        and target.value.id == "self" and isinstance(call.func, (ast.Name, ast.Attribute))):
-                    continue
                 origin = self._qualify(call.func)
                 if not (origin and library_origin(origin)):
                     continue  # `self.scaler = joblib.load(path)` says nothing new about the kind
@@ -376,8 +389,9 @@ class FileWalker:
             return EMPTY
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             return self._comprehension(node, scope)
-        flows = [self._expr(child, scope).data() for child in ast.iter_child_nodes(node)
-                 if isinstance(child, ast.expr)]
+        children: list[ast.AST] = []
+        add_children(node, children.append)  # `ast.iter_child_nodes` without its generators
+        flows = [self._expr(child, scope).data() for child in children if isinstance(child, ast.expr)]
         flow = union(flows)
         if isinstance(node, ast.Compare) and any(isinstance(op, _ORDERING) for op in node.ops):
             self._compares.append(flow)
