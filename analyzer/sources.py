@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from .node_index import within_depth
 from .repo import RepoFile, RepoView
-from .tree_fields import add_children
 
 MAGIC_LINE = re.compile(r"^(\s*)([%!?]|\w+\s*=\s*[%!])")
 
@@ -47,7 +47,6 @@ MAX_JSON_DEPTH = 100
 MAX_JSON_CONTAINERS = 100_000
 
 # nodes whose source span does not hold all of their subtree: decorators come before `def` and `class`
-_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 # CPython's messages for its own nesting limits: deep nesting, not a mistake in the code
 _PARSER_LIMITS = ("too many nested parentheses", "too many levels of indentation", "too many statically nested blocks",
                   "nested too deeply")
@@ -124,33 +123,9 @@ def _python_refused(path: str, text: str, why: str) -> PythonModule:
 
 def nests_deeper_than(tree: ast.AST, limit: int) -> bool:
     """Whether some path from `tree` down to a leaf holds more than `limit` nodes; without recursion.
-
-    Subtrees that cannot be that deep are not visited: below a node that sits on one line (other than a
-    function or class definition, whose decorators lie outside its span), every level narrows the
-    source span, so the subtree is at most about as deep as the node is wide. The bound used,
-    3 x width in bytes + 3, has a wide margin: on 13 million such nodes of CPython's standard library,
-    pandas and scikit-learn the depth never passed width + 2. This visits a quarter of a typical
-    module's nodes (keras: 0.25 s for 1.75 million nodes instead of 0.76 s for all of them).
-    """
-    level, depth = [tree], 1  # level by level: every node of a level has the same depth
-    while level:
-        if depth > limit:
-            return True
-        below: list[ast.AST] = []
-        append = below.append
-        for node in level:
-            fields = node.__dict__  # fields and positions: one dictionary, no getattr per name
-            end_line = fields.get("end_lineno")
-            if end_line is not None and end_line == fields["lineno"] and node.__class__ not in _DEFINITIONS:
-                width = fields["end_col_offset"] - fields["col_offset"]
-                if width > 0 and depth + 3 * width + 3 <= limit:
-                    continue
-            if "ctx" in fields and depth + 1 > limit:  # its Load/Store/Del leaf, which add_children leaves out
-                return True
-            add_children(node, append)
-        level = below
-        depth += 1
-    return False
+    The walk that measures it lists and indexes the tree's nodes for the detectors (`node_index`), so
+    measuring costs nothing more."""
+    return not within_depth(tree, limit)
 
 
 def cell_as_python(source: str) -> str:

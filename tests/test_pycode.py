@@ -3,7 +3,8 @@ import ast
 import sysconfig
 from pathlib import Path
 
-from portcheck.analyzer.facts.pycode import _breadth_first, import_aliases, nodes_of
+from portcheck.analyzer.facts.pycode import import_aliases, nodes_of
+from portcheck.analyzer.node_index import node_index
 
 
 def test_later_trees_win_and_callers_cannot_change_what_others_see():
@@ -25,6 +26,6 @@ def test_the_node_list_is_ast_walk_without_expression_contexts():
         except (SyntaxError, ValueError):
             continue
         walked = [node for node in ast.walk(tree) if not isinstance(node, ast.expr_context)]
-        assert list(_breadth_first(tree)) == walked, path.name
+        assert [tree, *node_index(tree).below] == walked, path.name
         calls = [node for node in walked if isinstance(node, (ast.Call, ast.Name))]
         assert nodes_of(tree, ast.Call, ast.Name) == calls, path.name

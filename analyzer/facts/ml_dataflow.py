@@ -39,7 +39,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field, replace
 
-from ..tree_fields import add_children
+from ..node_index import add_children
 from . import ml_vocabulary as vocab
 from .ml_flow import (
     EMPTY,

@@ -7,14 +7,13 @@ from __future__ import annotations
 import ast
 import re
 import weakref
-from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
 from ..model import Evidence
+from ..node_index import node_index
 from ..sources import NotebookCell, cell_as_python, parse_python
-from ..tree_fields import add_children
 from .common import cell_evidence, excerpt
 
 
@@ -94,56 +93,6 @@ def import_aliases(trees: list[ast.Module]) -> dict[str, str]:
     return aliases
 
 
-# Each tree's nodes, listed once and indexed by class: every detector looks at a few kinds of node
-# (calls, assignments, imports) of every module and cell, and `ast.walk` (a generator over a queue) costs
-# far more per node than reading a list, while skipping the names, attributes and contexts that make up
-# most of a tree costs nothing. The root is left out of the index: the tree is the cache's weak key, and
-# a value holding it would keep the tree alive for good.
-@dataclass(frozen=True)
-class _NodeIndex:
-    below: tuple[ast.AST, ...]      # every node but the root and the expression contexts, in `ast.walk` order
-    kinds: dict[type, array[int]]   # positions in `below` by exact class; 4-byte arrays (lists cost 36 bytes a node)
-
-
-_INDEX: weakref.WeakKeyDictionary[ast.AST, _NodeIndex] = weakref.WeakKeyDictionary()
-# The tree asked about last and its index: parts ask about the same tree many times in a row, and a
-# weak reference's call is cheaper than the dictionary's lookup (which makes a weak reference each time).
-# Both go when the tree goes, so the index's nodes do not outlive it either.
-_last: tuple[weakref.ref[ast.AST], _NodeIndex] | None = None
-
-
-def _forget_last(gone: weakref.ref[ast.AST]) -> None:
-    global _last
-    if _last is not None and _last[0] is gone:
-        _last = None
-
-
-def _index(tree: ast.AST) -> _NodeIndex:
-    global _last
-    if _last is not None and _last[0]() is tree:
-        return _last[1]
-    index = _INDEX.get(tree)
-    if index is None:
-        below = _breadth_first(tree)[1:]
-        lists: dict[type, list[int]] = {}
-        for position, node in enumerate(below):
-            lists.setdefault(node.__class__, []).append(position)
-        index = _INDEX[tree] = _NodeIndex(below, {kind: array("I", positions) for kind, positions in lists.items()})
-    _last = (weakref.ref(tree, _forget_last), index)
-    return index
-
-
-def _breadth_first(tree: ast.AST) -> tuple[ast.AST, ...]:
-    """`tuple(ast.walk(tree))` without its generators and without expression contexts: the same nodes
-    in the same order (each node's fields in `_fields` order, list items in order) but the `Load`,
-    `Store` and `Del` leaves, in about half the time."""
-    nodes = [tree]
-    append = nodes.append
-    for node in nodes:  # the list grows as it is read: every node appended is visited in turn
-        add_children(node, append)
-    return tuple(nodes)
-
-
 def nodes_of(tree: ast.AST, *kinds: type[ast.AST]) -> list[ast.AST]:
     """The nodes of a whole tree whose class is exactly one of `kinds`, in `ast.walk` order.
 
@@ -152,7 +101,7 @@ def nodes_of(tree: ast.AST, *kinds: type[ast.AST]) -> list[ast.AST]:
     Expression contexts (`ast.Load`, `ast.Store`, `ast.Del`) are not listed. The index is built once
     per tree and freed with it.
     """
-    index = _index(tree)
+    index = node_index(tree)
     present = [positions for kind in kinds if (positions := index.kinds.get(kind)) is not None]
     if len(present) > 1:  # sorting sorted runs is one linear merge, in C
         present = [sorted(chain.from_iterable(present))]

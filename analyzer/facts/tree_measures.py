@@ -30,7 +30,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..tree_fields import add_children
+from ..node_index import add_children
 
 _FUNCTIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
