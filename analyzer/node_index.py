@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import weakref
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -37,16 +37,20 @@ CHILD_FIELDS: dict[type, tuple[str, ...]] = _ChildFields({
 })
 
 
-def add_children(node: ast.AST, append: Callable[[ast.AST], None]) -> None:
-    """`append` each child node of `node` worth visiting, in `ast.iter_child_nodes` order (contexts left out)."""
-    for name in CHILD_FIELDS[node.__class__]:
-        value = getattr(node, name, None)
-        if isinstance(value, ast.AST):
-            append(value)
-        elif value.__class__ is list:
-            for item in value:
-                if isinstance(item, ast.AST):
-                    append(item)
+def add_children(nodes: Iterable[ast.AST], append: Callable[[ast.AST], None]) -> None:
+    """`append` the child nodes worth visiting of each of `nodes` in turn, each node's in
+    `ast.iter_child_nodes` order (contexts left out). A whole level at a time in the index walk: one call
+    per level, not per node."""
+    child_fields = CHILD_FIELDS
+    for node in nodes:
+        for name in child_fields[node.__class__]:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                append(value)
+            elif value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        append(item)
 
 
 @dataclass(frozen=True)
@@ -107,8 +111,7 @@ def _walk(tree: ast.AST, limit: int | None) -> tuple[NodeIndex | None, int]:
         levels += 1
         if limit is not None and levels > limit:
             return None, levels
-        for node in nodes[start:end]:
-            add_children(node, append)
+        add_children(nodes[start:end], append)
         if len(nodes) == end:
             break
         start = end

@@ -390,7 +390,7 @@ class FileWalker:
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             return self._comprehension(node, scope)
         children: list[ast.AST] = []
-        add_children(node, children.append)  # `ast.iter_child_nodes` without its generators
+        add_children((node,), children.append)  # `ast.iter_child_nodes` without its generators
         flows = [self._expr(child, scope).data() for child in children if isinstance(child, ast.expr)]
         flow = union(flows)
         if isinstance(node, ast.Compare) and any(isinstance(op, _ORDERING) for op in node.ops):

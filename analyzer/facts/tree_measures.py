@@ -155,7 +155,7 @@ def measure_tree(tree: ast.AST) -> TreeMeasures:
                 block.points += _points(node)
             if kind in _OPERATIONS:
                 halstead.add(*_operation(node), context)
-            add_children(node, append)
+            add_children((node,), append)
     return TreeMeasures(
         complexity=module.complexity(),
         total_complexity=module.complexity() + sum(b.complexity() - 1 for b in module.inner),
