@@ -82,8 +82,8 @@ def node_index(tree: ast.AST) -> NodeIndex:
         return _last[1]
     index = _INDEX.get(tree)
     if index is None:
-        index, _ = _walk(tree, None)
-        _INDEX[tree] = index
+        nodes, _ = _levels(tree, None)
+        index = _INDEX[tree] = _indexed(nodes)
     _last = (weakref.ref(tree, _forget_last), index)
     return index
 
@@ -91,18 +91,19 @@ def node_index(tree: ast.AST) -> NodeIndex:
 def within_depth(tree: ast.AST, limit: int) -> bool:
     """Whether no path from `tree` down to a leaf holds more than `limit` nodes (expression contexts
     included, as leaves); walks the whole tree once, and keeps its index when it is within the limit."""
-    index, depth = _walk(tree, limit)
-    if index is None or depth > limit:
+    nodes, depth = _levels(tree, limit)
+    if depth > limit:
         return False
-    _INDEX[tree] = index
+    _INDEX[tree] = _indexed(nodes)
     return True
 
 
-def _walk(tree: ast.AST, limit: int | None) -> tuple[NodeIndex | None, int]:
-    """The tree's index and depth, level by level; (None, depth) as soon as the depth passes `limit`.
+def _levels(tree: ast.AST, limit: int | None) -> tuple[list[ast.AST], int]:
+    """The tree's nodes in walk order (contexts left out) and its depth, level by level; the walk stops
+    as soon as the depth passes `limit` (the nodes are then incomplete).
 
-    The levels leave out expression contexts; a context hangs one level below the node holding it, so it
-    deepens the tree only when held by a node of the last level."""
+    A context hangs one level below the node holding it, so it deepens the tree only when held by a node
+    of the last level."""
     nodes: list[ast.AST] = [tree]
     append = nodes.append
     start, levels = 0, 0
@@ -110,13 +111,12 @@ def _walk(tree: ast.AST, limit: int | None) -> tuple[NodeIndex | None, int]:
         end = len(nodes)
         levels += 1
         if limit is not None and levels > limit:
-            return None, levels
+            return nodes, levels
         add_children(nodes[start:end], append)
         if len(nodes) == end:
             break
         start = end
-    depth = levels + any("ctx" in node.__class__._fields for node in nodes[start:end])
-    return _indexed(nodes), depth
+    return nodes, levels + any("ctx" in node.__class__._fields for node in nodes[start:end])
 
 
 def _indexed(nodes: list[ast.AST]) -> NodeIndex:

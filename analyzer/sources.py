@@ -4,8 +4,8 @@ Nothing here executes code from the repository: Python files are parsed with `as
 decoded as JSON and read by nbformat's own version readers and converters, never by its validator
 (on a crafted notebook the validator falls back to jsonschema to describe the error, which takes tens
 of seconds, and it only logs what it finds); a v4 notebook of the usual shape is read the same way
-without nbformat (`_plain_v4_cells`: 3 × faster, and nbformat is not even imported). A file that cannot be parsed yields an object with
-`error` set, never an exception.
+without nbformat (`_plain_v4_cells`: 3 × faster, and nbformat is not even imported). A file that
+cannot be parsed yields an object with `error` set, never an exception.
 
 Bounds, so that a hostile repository cannot exhaust a scan; an input refused by one has
 `over_bound` set, and `Sources` records a scan note naming it:
@@ -46,7 +46,6 @@ MAX_NOTEBOOK_CHARS = 10 * 1024 * 1024
 MAX_JSON_DEPTH = 100
 MAX_JSON_CONTAINERS = 100_000
 
-# nodes whose source span does not hold all of their subtree: decorators come before `def` and `class`
 # CPython's messages for its own nesting limits: deep nesting, not a mistake in the code
 _PARSER_LIMITS = ("too many nested parentheses", "too many levels of indentation", "too many statically nested blocks",
                   "nested too deeply")
@@ -227,12 +226,12 @@ def _plain_v4_cells(document: dict) -> list | None:
     The reader (`nbformat.v4.nbjson.to_notebook`) copies the document into `NotebookNode`s, rejoins
     split lines (`rwbase.rejoin_lines`: a cell's `source`, an attachment's or a rich output's non-JSON
     mime values, a stream's `text`) and pops transient metadata (`strip_transient`; of it, only the
-    cells' `trusted` flag is in what is returned). Here the copy is skipped
-    (the document is ours, fresh from `json.loads`; a `NotebookNode` is a dict) and so is importing
-    nbformat (0.1 s). Only shapes on which the reader can neither fail nor act differently are taken:
-    notebook and cell metadata objects, a cell list of objects, attachments objects of objects, code
-    cells' outputs lists of objects with a string `output_type` and, where it is rejoined, object data
-    and string-only line lists; `tests/test_sources.py` compares both on every such shape.
+    cells' `trusted` flag is in what is returned). Here the copy is skipped (the document is ours, fresh
+    from `json.loads`; a `NotebookNode` is a dict) and so is importing nbformat (0.1 s). Only shapes on
+    which the reader can neither fail nor act differently are taken: notebook and cell metadata objects,
+    a cell list of objects, attachments objects of objects, code cells' outputs lists of objects with a
+    string `output_type` and, where it is rejoined, object data and string-only line lists;
+    `tests/test_notebook_reading.py` compares both on every such shape.
     """
     if document.get("nbformat", 1).__class__ is not int or document["nbformat"] != 4 \
             or document.get("metadata").__class__ is not dict or document.get("cells").__class__ is not list:

@@ -125,8 +125,7 @@ def gitignore(gitignore: Evidence | None) -> Outcome:
 
 def _encoding_problem(repo: RepoView, path: str) -> str | None:
     """Why Python would refuse to read the bytes of the module at `path` (not UTF-8, nor the encoding
-    its coding line declares), or None. The scan reads every module with replacement characters, so
-    only a module whose text holds one (`ModuleRecord.replaced_bytes`) needs reading again."""
+    its coding line declares), or None."""
     data = repo.read_bytes(path)
     if data is None:
         return None
@@ -143,7 +142,8 @@ def _encoding_problem(repo: RepoView, path: str) -> str | None:
 def _unreadable(repo: RepoView, sources: Sources, notebooks: NotebookFacts, dependencies: DependencyFacts,
                 ci: CIFacts, linting: LintingFacts, runs: RunStoreFacts) -> Iterator[Evidence]:
     """Every input the scan could not read or parse, each with the reason (in the excerpt)."""
-    for module in code_pass(sources).modules:
+    for module in code_pass(sources).modules:  # the pass read each module with replacement characters, so
+        # only a module whose text holds one needs its bytes read again
         problem = module.error or (_encoding_problem(repo, module.path) if module.replaced_bytes else None)
         if problem is not None:
             yield Evidence(path=module.path, excerpt=excerpt(problem))

@@ -2,12 +2,15 @@
 unstratified splits, tuning without cross-validation — on modules and notebooks written for the purpose."""
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import nbformat
 from conftest import detect_in
 
+from portcheck.analyzer.facts.ml_dataflow import _SelfCalls
 from portcheck.analyzer.facts.ml_smells import MAX_CORRECTED, detect_ml_smells
+from portcheck.analyzer.facts.pycode import code_unit, nodes_of
 from portcheck.analyzer.facts.readme import load_readme
 from portcheck.analyzer.facts.task import detect_task
 
@@ -322,3 +325,13 @@ def test_the_facts_are_deterministic(tmp_path):
     files = {"a.py": IMPORTS + KNN_LOOP, "b.ipynb": notebook(IMPORTS, "X = StandardScaler().fit_transform(X)",
                                                              "train_test_split(X, y)")}
     assert smells(tmp_path / "one", files) == smells(tmp_path / "two", files)
+
+
+def test_a_methods_self_assignments_are_found_by_position_and_given_in_walk_order():
+    text = ("class A:\n    def f(self):\n        if x:\n            self.a = B()\n        self.b = C()\n"
+            "        def inner():\n            self.c = D()\n    def g(self):\n        self.d = E()\n")
+    tree = ast.parse(text)
+    calls = _SelfCalls(code_unit("m.py", None, tree, text), nodes_of(tree, ast.Assign))
+    for method in tree.body[0].body:
+        walked = [n.targets[0].attr for n in ast.walk(method) if isinstance(n, ast.Assign)]
+        assert [s.targets[0].attr for s in calls.within(method)] == walked  # f: b, a, c (not by line)

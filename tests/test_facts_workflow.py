@@ -6,7 +6,7 @@ from pathlib import Path
 
 from gitutil import write_files
 
-from portcheck.analyzer.facts.pycode import code_unit, dotted_name, import_aliases, nodes_of, qualified_name
+from portcheck.analyzer.facts.pycode import called_name, code_unit, dotted_name, import_aliases, nodes_of, qualified_name
 from portcheck.analyzer.facts.readme import load_readme
 from portcheck.analyzer.facts.workflow import (
     _CONFIG_READERS,
@@ -15,7 +15,6 @@ from portcheck.analyzer.facts.workflow import (
     _FILE_DOWNLOADERS,
     _GENERIC_FETCHES,
     _URL_READERS,
-    _called_name,
     _code_data_access,
     _heads_towards,
     _may_name_download,
@@ -293,7 +292,7 @@ def test_download_name_skipping_never_skips_a_name_looked_for():
     assert all(_may_name_download(call.func, heads) for call in found)
     assert not all(_may_name_download(call.func, heads) for call in calls)  # it does skip some
     readers = [call for call in calls if (dotted_name(call.func) or "").rsplit(".", 1)[-1] in _URL_READERS]
-    assert len(readers) == 2 and all(_called_name(call.func) in _URL_READERS for call in readers)
+    assert len(readers) == 2 and all(called_name(call.func) in _URL_READERS for call in readers)
 
 
 def test_data_access_in_a_file_keeps_walk_order_with_or_without_download_functions():

@@ -179,31 +179,21 @@ def detect_absolute_paths(repo: RepoView, sources: Sources) -> PathFacts:
 
 # ----- secrets -----------------------------------------------------------------------------------
 
-KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("aws-access-key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("openai-key", re.compile(r"(?<![\w-])sk-(?:proj-|ant-(?:api\d\d-)?|svcacct-)?[A-Za-z0-9_-]{20,}")),
-    ("stripe-key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}")),
-    ("huggingface-token", re.compile(r"\bhf_[A-Za-z0-9]{30,}\b")),
-    ("github-token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})")),
-    ("slack-token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
-    ("google-api-key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}(?![\w-])")),
-    ("wandb-api-key", re.compile(r"\bwandb_v1_[A-Za-z0-9_]{40,}")),
+# (kind, pattern, markers): every match of the pattern holds one of its markers, so a text holding none of
+# them is not scanned for that kind (`_MARKER_PATTERNS`: `re` finds any of a few literals in one fast scan)
+_FORMATS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("aws-access-key", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", ("AKIA", "ASIA")),
+    ("openai-key", r"(?<![\w-])sk-(?:proj-|ant-(?:api\d\d-)?|svcacct-)?[A-Za-z0-9_-]{20,}", ("sk-",)),
+    ("stripe-key", r"\b[sr]k_live_[0-9A-Za-z]{20,}", ("k_live_",)),
+    ("huggingface-token", r"\bhf_[A-Za-z0-9]{30,}\b", ("hf_",)),
+    ("github-token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})",
+     ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")),
+    ("slack-token", r"\bxox[abprs]-[A-Za-z0-9-]{10,}", ("xox",)),
+    ("google-api-key", r"\bAIza[0-9A-Za-z_-]{35}(?![\w-])", ("AIza",)),
+    ("wandb-api-key", r"\bwandb_v1_[A-Za-z0-9_]{40,}", ("wandb_v1_",)),
 )
-# Text every match of a format holds (one of them): a substring test is far cheaper than a regex scan,
-# so a text holding none of a format's markers is not scanned for it.
-_FORMAT_MARKERS: dict[str, tuple[str, ...]] = {
-    "aws-access-key": ("AKIA", "ASIA"),
-    "openai-key": ("sk-",),
-    "stripe-key": ("k_live_",),
-    "huggingface-token": ("hf_",),
-    "github-token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-    "slack-token": ("xox",),
-    "google-api-key": ("AIza",),
-    "wandb-api-key": ("wandb_v1_",),
-}
-# The markers of each format as one pattern: `re` finds any of a few literals in one fast scan, several
-# times faster than a substring test per marker (six for GitHub tokens); it matches where a marker occurs.
-_MARKER_PATTERNS = {kind: re.compile("|".join(map(re.escape, markers))) for kind, markers in _FORMAT_MARKERS.items()}
+KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(pattern)) for kind, pattern, _ in _FORMATS)
+_MARKER_PATTERNS = {kind: re.compile("|".join(map(re.escape, markers))) for kind, _, markers in _FORMATS}
 # A PEM private key with its body (a bare header, as in parsing code, is not a key); may span lines.
 PRIVATE_KEY = re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"
                          r"(?:\\n|\s)+[A-Za-z0-9+/=]{40,}")
@@ -319,9 +309,8 @@ def judge_assignment(name: str, raw_value: str, context: str = "") -> str | None
     return "api-key" if looks_random else None
 
 
-def _known_in(text: str, formats: Sequence[tuple[str, re.Pattern[str]]] = KNOWN_FORMATS) -> Iterator[tuple[str, str]]:
-    """(kind, value) of every known-format credential in `text` that is not a placeholder; `formats`
-    narrows the formats looked for."""
+def _known_in(text: str, formats: Sequence[tuple[str, re.Pattern[str]]]) -> Iterator[tuple[str, str]]:
+    """(kind, value) of every credential of one of `formats` in `text` that is not a placeholder."""
     for kind, pattern in formats:
         for match in pattern.finditer(text):
             value = match.group(0)
@@ -397,7 +386,7 @@ class _Secrets:
             return
         for offset, raw in enumerate(text.splitlines()):
             number = line if line is not None else offset + 1
-            for kind, value in _known_in(raw, formats) if formats else ():
+            for kind, value in _known_in(raw, formats):
                 self.add(kind, value, path, number, where, by_format=True)
             if not assignments:
                 continue

@@ -58,12 +58,11 @@ class SourceFile:
 
 @dataclass(frozen=True, kw_only=True)
 class ModuleRecord:
-    """A .py file that was read: whether it parsed (`error` None), whether a bound refused it, and whether
-    its text holds a replacement character (bytes that were not UTF-8, read with replacement)."""
+    """A .py file that was read: whether it parsed (`error` None), and whether its text holds a
+    replacement character (bytes that were not UTF-8, read with replacement)."""
 
     path: str
     error: str | None = None
-    over_bound: bool = False
     replaced_bytes: bool = False
 
 
@@ -175,8 +174,7 @@ def _read_one(sources: Sources, item: _Item) -> _FileResult | None:
             return None
         units = [code_unit(module.path, None, module.tree, module.text)] if module.tree is not None else []
         file = SourceFile(path=item.path, units=units, module=module)
-        record = ModuleRecord(path=module.path, error=module.error, over_bound=module.over_bound,
-                              replaced_bytes="\ufffd" in module.text)
+        record = ModuleRecord(path=module.path, error=module.error, replaced_bytes="\ufffd" in module.text)
     else:
         file = SourceFile(path=item.path, units=list(cell_units(item.path, sources.notebooks[item.notebook].code_cells)))
         record = None

@@ -327,16 +327,6 @@ def _block(unit: CodeUnit, line: int, name: str, kind: str, complexity: int, len
                        rank=rank, length=length, evidence=unit.evidence(line, summary))
 
 
-@dataclass
-class _Collected:
-    """What one file's units measured so far."""
-
-    functions: list[BlockMetric] = field(default_factory=list)
-    cells: list[BlockMetric] = field(default_factory=list)
-    modules: list[ModuleMetric] = field(default_factory=list)
-    public: list[PublicDefinition] = field(default_factory=list)
-
-
 def _statements(tree: ast.Module) -> tuple[int, list[tuple[int, int]]]:
     """The number of statements (radon's logical lines) and the line spans of string statements
     (docstrings and string blocks). Only statement lists are followed: expressions hold no statements."""
@@ -353,7 +343,7 @@ def _statements(tree: ast.Module) -> tuple[int, list[tuple[int, int]]]:
     return count, strings
 
 
-def _measure_unit(unit: CodeUnit, out: _Collected) -> None:
+def _measure_unit(unit: CodeUnit, out: _FileMetrics) -> None:
     """Measure one module or cell, adding to `out` only once every number is known."""
     defs = list(definitions(unit.tree.body))
     statements, strings = _statements(unit.tree)
@@ -381,16 +371,16 @@ def _measure_unit(unit: CodeUnit, out: _Collected) -> None:
             for d in defs if _counts_for_docstrings(d))
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True)
 class _FileMetrics:
-    """One file's part: why it is not judged, or what it measured."""
+    """One file's part: why it is not judged, or what its units measured (filled unit by unit)."""
 
     path: str
     excluded: str | None = None
-    functions: tuple[BlockMetric, ...] = ()
-    cells: tuple[BlockMetric, ...] = ()
-    modules: tuple[ModuleMetric, ...] = ()
-    public: tuple[PublicDefinition, ...] = ()
+    functions: list[BlockMetric] = field(default_factory=list)
+    cells: list[BlockMetric] = field(default_factory=list)
+    modules: list[ModuleMetric] = field(default_factory=list)
+    public: list[PublicDefinition] = field(default_factory=list)
 
 
 @per_file("code_metrics")
@@ -400,11 +390,10 @@ def _code_metrics_in_file(file: SourceFile) -> _FileMetrics | None:
     reason = excluded_file_reason(file)
     if reason:
         return _FileMetrics(path=file.path, excluded=reason)
-    out = _Collected()
+    out = _FileMetrics(path=file.path)
     for unit in file.units:
         _measure_unit(unit, out)
-    return _FileMetrics(path=file.path, functions=tuple(out.functions), cells=tuple(out.cells),
-                        modules=tuple(out.modules), public=tuple(out.public))
+    return out
 
 
 def detect_code_metrics(sources: Sources) -> CodeMetrics:

@@ -36,6 +36,7 @@ from ..repo import RepoFile, RepoView
 from ..sources import parse_python
 from .ci import is_ci_file, locate_line
 from .common import excerpt
+from .pycode import nodes_of
 from .yamlsafe import try_load_yaml
 
 
@@ -410,9 +411,8 @@ def _read_setup_py(collector: _Collector, path: str) -> None:
     names = {t.id: node.value for node in module.tree.body if isinstance(node, ast.Assign)
              for t in node.targets if isinstance(t, ast.Name)}
     lines = text.splitlines()
-    for call in ast.walk(module.tree):
-        if not (isinstance(call, ast.Call) and (getattr(call.func, "id", None) == "setup"
-                                                or getattr(call.func, "attr", None) == "setup")):
+    for call in nodes_of(module.tree, ast.Call):  # indexed when it was parsed: no second walk
+        if getattr(call.func, "id", None) != "setup" and getattr(call.func, "attr", None) != "setup":
             continue
         collector.files.add(path)
         keywords = {k.arg: k.value for k in call.keywords if k.arg}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -31,7 +31,7 @@ from ..sources import Notebook, NotebookCell, Sources
 from .codepass import SourceFile, code_pass, per_file
 from .common import bounded, cell_evidence, excerpt
 from .metric_mentions import metrics_in_output
-from .pycode import CodeUnit, dotted_name, import_aliases, nodes_of, qualified_name
+from .pycode import CodeUnit, called_name, dotted_name, import_aliases, nodes_of, qualified_name
 from .readme import ReadmeSource
 from .readme_document import (
     Block,
@@ -844,8 +844,11 @@ def _evaluation_in_file(file: SourceFile) -> _FileCode | None:
     cell_values = {unit.cell: names for unit in file.units
                    if unit.cell is not None and (names := _cell_value_names(unit)) is not None}
     assigned = [_assigned_names(unit.tree) for unit in file.units]
-    return _FileCode(path=file.path, baseline=_bounded(_code_baseline(file.units, assigned)),
-                     validation=_bounded_signals(_code_validation(file.units, assigned)), cell_values=cell_values)
+    baseline = _bounded(_code_baseline(file.units, assigned))
+    validation = _bounded_signals(_code_validation(file.units, assigned))
+    if not (baseline or validation or cell_values):
+        return None  # nothing found: the pass keeps no summary
+    return _FileCode(path=file.path, baseline=baseline, validation=validation, cell_values=cell_values)
 
 
 @functools.lru_cache(maxsize=8192)  # asked for every assigned name and definition; names repeat
@@ -899,14 +902,6 @@ def _assigned_names(tree: ast.Module) -> _Assigned:
     return assigned
 
 
-def _calls_and(tree: ast.Module, definitions: tuple[type[ast.AST], ...], wanted: Callable[[Any], bool]) -> list[ast.AST]:
-    """The calls of `tree` and, when one of them is `wanted`, its `definitions`, in walk order: most
-    trees define nothing wanted, and then the calls alone are read (no merge of two node lists)."""
-    if any(wanted(node) for node in nodes_of(tree, *definitions)):
-        return nodes_of(tree, ast.Call, *definitions)
-    return nodes_of(tree, ast.Call)
-
-
 _DUMMY_MODELS = frozenset({"DummyClassifier", "DummyRegressor"})
 
 
@@ -914,8 +909,7 @@ def _called_as(func: ast.AST, names: frozenset[str]) -> bool:
     """The last part of `dotted_name(func)` is one of `names` (`sklearn.dummy.DummyClassifier`); the
     name is built only when `func`'s own name is one of them, to check that it has a dotted name (a
     called call's name ends in "()", which names nothing)."""
-    own = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-    return own in names and dotted_name(func) is not None
+    return called_name(func) in names and dotted_name(func) is not None
 
 
 def _named_as_baseline(name: str) -> bool:
@@ -928,7 +922,7 @@ def _code_baseline(units: list[CodeUnit], assigned: list[_Assigned]) -> Iterator
     in one file's units (`assigned`: each unit's `_assigned_names`)."""
     for unit, unit_assigned in zip(units, assigned, strict=True):
         definitions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-        for node in _calls_and(unit.tree, definitions, lambda definition: _named_as_baseline(definition.name)):
+        for node in nodes_of(unit.tree, ast.Call, *definitions):
             if isinstance(node, ast.Call):
                 if _called_as(node.func, _DUMMY_MODELS):
                     yield unit.evidence(node.lineno)
@@ -1018,7 +1012,7 @@ def _callee(func: ast.AST) -> str:
     own = func
     while isinstance(own, ast.Call):
         own = own.func
-    name = own.attr if isinstance(own, ast.Attribute) else own.id if isinstance(own, ast.Name) else ""
+    name = called_name(own)
     return name if name in _SPLITTERS and dotted_name(func) is not None else ""
 
 
@@ -1083,7 +1077,7 @@ def _unit_validation(unit: CodeUnit, assigned: _Assigned, aliases: dict[str, str
     """Splitting, cross-validation and validation-feeding calls, Lightning validation / test hooks,
     and date-based splits in one unit (`assigned` its `_assigned_names`; `cv_imported` as for `_call_kinds`)."""
     definitions = (ast.FunctionDef, ast.AsyncFunctionDef)
-    for node in _calls_and(unit.tree, definitions, lambda definition: definition.name in _VALIDATION_METHODS):
+    for node in nodes_of(unit.tree, ast.Call, *definitions):
         if isinstance(node, ast.Call):
             seen: set[str] = set()
             for kind, line in _call_kinds(node, aliases, cv_imported):

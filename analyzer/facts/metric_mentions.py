@@ -6,10 +6,8 @@ Configured thresholds and non-metric numbers (sizes, years, versions, hardware) 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate
 
 from ..model import Evidence
 from .common import excerpt
@@ -331,8 +329,7 @@ def metrics_in_output(text: str) -> Iterator[tuple[str, str, int]]:
     Yields (canonical metric name, value as printed, 0-based line offset in `text`); the name "ap"
     is left for the caller to resolve (detection mAP or PR-AUC)."""
     lines = text.split("\n")
-    for offset in _lines_naming_metrics(text, lines):
-        line = lines[offset]
+    for offset, line in enumerate(lines):
         if _CMD_LINE.match(line):
             continue
         names = list(METRIC_PATTERN.finditer(line))
@@ -345,11 +342,3 @@ def metrics_in_output(text: str) -> Iterator[tuple[str, str, int]]:
                 continue
         for m, value in _metric_in_text(line, names):
             yield canonical_name(m), value, offset
-
-
-def _lines_naming_metrics(text: str, lines: list[str]) -> list[int]:
-    """The positions in `lines` (`text` split at newlines) of the lines holding a metric name, found with
-    one scan of the whole text. The same lines a scan of each line would find: no metric pattern
-    matches a newline, and both look-arounds treat a newline like the text's start or end."""
-    starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
-    return sorted({bisect_right(starts, m.start()) - 1 for m in METRIC_PATTERN.finditer(text)})

@@ -37,6 +37,7 @@ whether the file cross-validates. Judgement (which of these is a smell, the corr
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 
 from ..node_index import add_children
@@ -122,6 +123,22 @@ class _Scope:
                 self.env[name] = Flow(params=frozenset({index}))
 
 
+class _SelfCalls:
+    """A unit's `self.<name> = f(...)` statements, in walk order, and a method's among them: those within
+    its span (statements nest), found by bisection, in the order `ast.walk(method)` meets them (the
+    tree's walk order restricted to a subtree is the subtree's own)."""
+
+    def __init__(self, unit: CodeUnit | None, statements: list[ast.Assign]) -> None:
+        self.unit = unit
+        self._by_place = sorted(((s.lineno, s.col_offset), rank, s) for rank, s in enumerate(statements))
+        self._places = [place for place, _, _ in self._by_place]
+
+    def within(self, node: ast.AST) -> list[ast.Assign]:
+        low = bisect_left(self._places, (node.lineno, node.col_offset))
+        high = bisect_right(self._places, (node.end_lineno, node.end_col_offset))
+        return [s for _, _, s in sorted(self._by_place[low:high], key=lambda item: item[1])]
+
+
 class FileWalker:
     """Walks one file's units (a module, or a notebook's code cells in order) and collects a `FileFlow`."""
 
@@ -145,7 +162,7 @@ class FileWalker:
         self._pending: list[tuple[CodeUnit, list[ast.stmt], dict[str, Flow]]] = []
         self.summaries: dict[str, _Summary] = {}
         self._summarised: set[int] = set()  # ids of the function nodes walked as summaries
-        self._self_calls: tuple[CodeUnit | None, list[ast.Assign]] = (None, [])  # see _self_call_assignments
+        self._self_calls = _SelfCalls(None, [])  # see _self_call_assignments
 
     # ---- driver ----------------------------------------------------------------------------------
 
@@ -242,29 +259,24 @@ class FileWalker:
             return replace(generic, fits=generic.fits | frozenset(summary.returns))
         return generic
 
-    def _self_call_assignments(self) -> list[ast.Assign]:
-        """The current unit's `self.<name> = <name or attribute>(...)` statements, in `ast.walk` order (found
-        once per unit). A method's are the ones within its span, in the order `ast.walk(method)` meets them:
-        the tree's walk order restricted to a subtree is the subtree's own walk order."""
-        if self._self_calls[0] is not self.unit:
-            self._self_calls = (self.unit, [
+    def _self_call_assignments(self) -> _SelfCalls:
+        """The current unit's `self.<name> = <name or attribute>(...)` statements (found once per unit)."""
+        if self._self_calls.unit is not self.unit:
+            self._self_calls = _SelfCalls(self.unit, [
                 stmt for stmt in nodes_of(self.unit.tree, ast.Assign)
                 if len(stmt.targets) == 1 and isinstance(stmt.value, ast.Call)
                 and isinstance(stmt.value.func, (ast.Name, ast.Attribute)) and isinstance(stmt.targets[0], ast.Attribute)
                 and isinstance(stmt.targets[0].value, ast.Name) and stmt.targets[0].value.id == "self"])
-        return self._self_calls[1]
+        return self._self_calls
 
     def _class_seeds(self, node: ast.ClassDef) -> dict[str, Flow]:
         """`self.<name>` -> the library object every method of the class assigns to it (one kind only)."""
         found: dict[str, Obj | None] = {}
         assignments = self._self_call_assignments()
         for method in node.body:
-            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not assignments:
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            start, end = (method.lineno, method.col_offset), (method.end_lineno, method.end_col_offset)
-            for stmt in assignments:
-                if not start <= (stmt.lineno, stmt.col_offset) <= end:  # statements nest: inside by position
-                    continue
+            for stmt in assignments.within(method):
                 target, call = stmt.targets[0], stmt.value
                 origin = self._qualify(call.func)
                 if not (origin and library_origin(origin)):

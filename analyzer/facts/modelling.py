@@ -2,7 +2,7 @@
 missing values, whether it serves the model, and whether it tunes hyperparameters.
 
 Read statically from Python modules and notebook code cells (test files left out; a notebook's cells
-share one namespace), one walk of each unit's syntax tree in the per-file code pass (`codepass`), names
+share one namespace), each unit's nodes read from its node index in the per-file code pass (`codepass`), names
 resolved through the file's imports (so `import xgboost as xgb; xgb.XGBClassifier()` counts, and a local
 class that happens to be called `XGBClassifier` does not):
 

@@ -46,7 +46,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -56,7 +56,7 @@ from ..model import Evidence
 from ..sources import Notebook, NotebookCell, Sources
 from .codepass import SourceFile, code_pass, per_file
 from .common import cell_evidence, excerpt
-from .pycode import cell_units, import_aliases, qualified_name
+from .pycode import CodeUnit, cell_units, import_aliases, qualified_name
 from .readme_document import parse_markdown_cell
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -349,7 +349,7 @@ def _notebook_imports_in_file(file: SourceFile) -> NotebookImports | None:
     """A notebook's imports (None for a module, or a notebook without a parsed code cell)."""
     if file.module is not None or not file.units:
         return None
-    return _notebook_imports(file.path, [(unit.cell, unit.tree) for unit in file.units])
+    return _notebook_imports(file.path, file.units)
 
 
 def _read(sources: Sources, path: str) -> Notebook:
@@ -369,7 +369,7 @@ def inspect_notebook(nb: Notebook, imports: NotebookImports | None = None) -> No
         return NotebookReport(path=nb.path, error=nb.error)
     code = nb.code_cells
     if imports is None:
-        imports = _notebook_imports(nb.path, [(unit.cell, unit.tree) for unit in cell_units(nb.path, code)])
+        imports = _notebook_imports(nb.path, cell_units(nb.path, code))
     errors = tuple(_cell_error(c.number, out) for c in code for out in c.outputs
                    if out.get("output_type") == "error")
     executed = [(c.number, c.execution_count) for c in code if c.execution_count is not None]
@@ -435,10 +435,10 @@ _SETUP_CALLS = frozenset({
 _SETUP_PREFIXES = ("sys.path.", "os.environ")
 
 
-def _notebook_imports(path: str, trees: list[tuple[int, ast.Module]]) -> NotebookImports:
+def _notebook_imports(path: str, units: Iterable[CodeUnit]) -> NotebookImports:
     """Late imports, the first cell doing work, and where imports belong (see `NotebookReport`), from
-    the (cell number, tree) of each code cell that parses, in cell order."""
-    cells = [(number, tree, list(_imports(tree.body))) for number, tree in trees if tree.body]
+    the unit of each code cell that parses, in cell order."""
+    cells = [(unit.cell, unit.tree, list(_imports(unit.tree.body))) for unit in units if unit.tree.body]
     aliases = import_aliases([ast.Module(body=[node for *_, nodes in cells for node in nodes], type_ignores=[])])
     late: list[LateImport] = []
     seen: set[str] = set()

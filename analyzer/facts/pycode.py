@@ -148,6 +148,12 @@ def chain_root(node: ast.AST) -> str | None:
     return node.id if node.__class__ is ast.Name else None
 
 
+def called_name(func: ast.AST) -> str | None:
+    """The attribute or the name called (`read_csv` of `pd.read_csv`), else None: the last part of
+    `dotted_name(func)` when that is a name, which a called call's (`f()()`, ending in "()") never is."""
+    return func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else None
+
+
 def qualified_name(node: ast.AST, aliases: dict[str, str]) -> str | None:
     """The dotted name of `node` with its first part replaced by its import origin; None if not imported."""
     if chain_root(node) not in aliases:  # most chains start at a local name: no name to build

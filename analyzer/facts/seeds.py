@@ -26,7 +26,7 @@ from ..repo import RepoView
 from ..sources import Sources
 from .codepass import SourceFile, code_pass, per_file
 from .common import EvidenceFacts, excerpt
-from .pycode import CodeUnit, dotted_name, import_aliases, nodes_of
+from .pycode import CodeUnit, called_name, dotted_name, import_aliases, nodes_of
 from .testing import is_test_path
 
 _SEED_FUNCTION = re.compile(
@@ -70,12 +70,9 @@ def _may_seed(call: ast.Call) -> bool:
     """False for a call `seeding_line` cannot count (most calls), without building its dotted name: the
     last part of that name (`func.attr`, `func.id`; a call's ends in "()" and names nothing) names no
     seeding function or generator, and no keyword is a seed keyword."""
-    func = call.func
-    last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    if _may_name_a_seeder(last):
+    if _may_name_a_seeder(called_name(call.func) or ""):
         return True
-    keywords = call.keywords
-    return bool(keywords) and any(keyword.arg in _SEED_KEYWORDS for keyword in keywords)
+    return any(keyword.arg in _SEED_KEYWORDS for keyword in call.keywords)
 
 
 def seeding_line(call: ast.Call, aliases: dict[str, str]) -> int | None:

@@ -39,7 +39,7 @@ from .codepass import SourceFile, code_pass, per_file
 from .comments import comments
 from .common import cell_evidence, excerpt
 from .metric_mentions import METRIC_PATTERN, canonical_name
-from .pycode import CodeUnit, dotted_name, import_aliases, nodes_of, qualified_name
+from .pycode import CodeUnit, called_name, dotted_name, import_aliases, nodes_of, qualified_name
 from .readme import ReadmeSource
 from .readme_document import (
     Block,
@@ -277,7 +277,7 @@ def _task_in_file(file: SourceFile) -> tuple[Finding, ...] | None:
     found = _FileFindings()
     for unit in file.units:
         _CodeScan(unit, aliases, found).run()
-    return tuple(found.found)
+    return tuple(found.found) or None
 
 
 def _spaced(name: str) -> str:
@@ -354,11 +354,8 @@ def _scan_prose(text: str, found: _Findings, where, *, domain: bool) -> None:
 # "İ" and "i"; so any other text is searched in full. A sentence is a part of its text and a domain
 # word in `_spaced(text)` lies in a run of characters `_spaced` left alone, so the test on the whole
 # text covers them too.
-_IMBALANCE_NEEDLES = ("balance", "skewed", "minority", "majority", "rare", "smote")  # vocab.IMBALANCE_WORDS
-_PERCENT_NEEDLES = ("%", "percent")                                                  # vocab.PERCENT
-_DOMAIN_NEEDLES = ("fraud", "anomal", "churn", "rare", "defect", "intrusion", "default", "failure",
-                   "predictive", "outlier", "click")                                  # vocab.DOMAIN
-_PROSE_WORDS = _IMBALANCE_NEEDLES + _PERCENT_NEEDLES
+_DOMAIN_NEEDLES = vocab.DOMAIN_NEEDLES  # kept next to each pattern in the vocabulary
+_PROSE_WORDS = vocab.IMBALANCE_NEEDLES + vocab.PERCENT_NEEDLES
 _PROSE_WORDS_AND_DOMAIN = _PROSE_WORDS + _DOMAIN_NEEDLES
 
 
@@ -659,7 +656,6 @@ def _call_imbalance(name: str) -> str | None:
     return "loss" if vocab.FOCAL.search(name) else None
 
 
-@functools.lru_cache(maxsize=8192)  # called for every call's name; names repeat
 def _kind_of_name(name: str) -> str | None:
     if name in vocab.NAME_KINDS:
         return vocab.NAME_KINDS[name]
@@ -669,15 +665,9 @@ def _kind_of_name(name: str) -> str | None:
     return None
 
 
-# the first part of each prefix of `vocab.MODULE_KINDS`: a name whose first part is another has none of them
-_MODULE_ROOTS = frozenset(prefix.partition(".")[0] for prefix, _ in vocab.MODULE_KINDS)
-
-
 def _module_of(qualified: str) -> tuple[str, str] | None:
     """(task kind, library) when a qualified name belongs to a task-specific library."""
     clean = qualified.replace("()", "") + "."
-    if clean.partition(".")[0] not in _MODULE_ROOTS:
-        return None
     return next(((kind, prefix.rstrip(".")) for prefix, kind in vocab.MODULE_KINDS if clean.startswith(prefix)), None)
 
 
@@ -726,9 +716,7 @@ def _computes_number(value: ast.AST | None) -> bool:
         return True
     if not isinstance(value, ast.Call) or (value.args and all(isinstance(a, ast.Constant) for a in value.args)):
         return False  # `float("nan")`: a constant, not a computation
-    func = value.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    return _numeric_function(name)
+    return _numeric_function(called_name(value.func) or "")
 
 
 @functools.lru_cache(maxsize=8192)  # called for every assignment of a call's value; names repeat

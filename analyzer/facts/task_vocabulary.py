@@ -198,11 +198,15 @@ IMBALANCE_WORDS = re.compile(
     r"skewed (?:class(?:es)?|labels?|targets?|datasets?|class distributions?|(?:target|label) distributions?)|"
     r"minority class(?:es)?|majority class(?:es)?|rare (?:class(?:es)?|events?|positives?)|"
     r"(?:over|under)-?sampl\w* (?:of )?the (?:minority|majority)|smote)\b", re.IGNORECASE)
+# Needles: each alternative of the pattern above (and of PERCENT, DOMAIN below) holds one of its needles in
+# lower case, so a text holding none cannot match (`task._may_hold`); change them with the pattern.
+IMBALANCE_NEEDLES = ("balance", "skewed", "minority", "majority", "rare", "smote")
 UNBALANCED_OK = re.compile(r"unbalanced\s+(?:data|dataset|datasets|class|classes|labels?|targets?|distribution)",
                             re.IGNORECASE)
 NEGATION = re.compile(r"\b(?:not|no|never|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|without|non|hardly)\b"
                        r"[\s-]*(?:\w+[\s-]+){0,3}$", re.IGNORECASE)
 PERCENT = re.compile(r"(?<![\w.])(\d{1,2}(?:\.\d+)?|0?\.\d+)\s?(?:%|percent\b)")
+PERCENT_NEEDLES = ("%", "percent")
 POSITIVE_WORDS = re.compile(
     r"\b(?:positives?|fraud\w*|minority|churn\w*|defaults?|defaulters?|anomal\w*|outliers?|attacks?|intrusions?|"
     r"defect\w*|failures?|spam|malignant|rare|class 1|label 1|target 1)\b", re.IGNORECASE)
@@ -217,6 +221,8 @@ DOMAIN = re.compile(
     r"(?:credit|loan|payment|mortgage|debt) defaults?|defaults? (?:prediction|risk|payments?)|"
     r"(?:machine|equipment|component) failures?|predictive maintenance|outlier detection|click[- ]through)\b",
     re.IGNORECASE)
+DOMAIN_NEEDLES = ("fraud", "anomal", "churn", "rare", "defect", "intrusion", "default", "failure", "predictive",
+                  "outlier", "click")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
 
 # the task in the README

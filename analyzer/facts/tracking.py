@@ -22,7 +22,7 @@ from ..repo import RepoView
 from ..sources import Sources
 from .codepass import SourceFile, code_pass, per_file
 from .common import cell_evidence, excerpt
-from .pycode import CodeUnit, import_aliases, nodes_of, qualified_name
+from .pycode import CodeUnit, chain_root, import_aliases, nodes_of, qualified_name
 
 TOOLS = ("aim", "clearml", "comet", "dvc", "mlflow", "neptune", "sacred", "tensorboard", "wandb")
 
@@ -49,10 +49,14 @@ _REPORT_TO = {"wandb": "wandb", "mlflow": "mlflow", "tensorboard": "tensorboard"
               "comet": "comet", "neptune": "neptune", "clearml": "clearml", "aim": "aim", "dvclive": "dvc"}
 
 
+# `tool_of`'s rules beyond one name: a prefix of the qualified name, TensorFlow's summary writers and
+# keras's TensorBoard callback
+_PREFIX_TOOLS = {("dvc", "api"): "dvc", ("torch", "utils", "tensorboard"): "tensorboard"}
+_TENSORFLOW, _TENSORBOARD_CALLBACK = "tensorflow", "TensorBoard"
 # What a qualified name must start or end with for `tool_of` to name a tool: its first part is one of
-# `_NAME_ROOTS` or its last part one of `_NAME_ENDS`.
-_NAME_ROOTS = frozenset({*_ROOT_TOOLS, "dvc", "torch", "tensorflow"})
-_NAME_ENDS = frozenset({*_CLASS_TOOLS, "TensorBoard"})
+# `_NAME_ROOTS` or its last part one of `_NAME_ENDS` (built from the rules, so they cannot drift apart).
+_NAME_ROOTS = frozenset({*_ROOT_TOOLS, *(prefix[0] for prefix in _PREFIX_TOOLS), _TENSORFLOW})
+_NAME_ENDS = frozenset({*_CLASS_TOOLS, _TENSORBOARD_CALLBACK})
 
 
 @functools.lru_cache(maxsize=8192)  # asked for every tracking-rooted name; names repeat
@@ -64,13 +68,12 @@ def tool_of(qualified: str) -> str | None:
         return _CLASS_TOOLS[last]
     if parts[0] in _ROOT_TOOLS:
         return _ROOT_TOOLS[parts[0]]
-    if parts[:2] == ["dvc", "api"]:
-        return "dvc"
-    if parts[:3] == ["torch", "utils", "tensorboard"]:
+    for prefix, tool in _PREFIX_TOOLS.items():
+        if tuple(parts[:len(prefix)]) == prefix:
+            return tool
+    if parts[0] == _TENSORFLOW and "summary" in parts[1:4] and parts[1] in ("summary", "compat"):
         return "tensorboard"
-    if parts[0] == "tensorflow" and "summary" in parts[1:4] and parts[1] in ("summary", "compat"):
-        return "tensorboard"
-    if last == "TensorBoard" and "callbacks" in parts:
+    if last == _TENSORBOARD_CALLBACK and "callbacks" in parts:
         return "tensorboard"
     return None
 
@@ -158,18 +161,16 @@ def _may_name_a_tool(target: ast.AST, aliases: dict[str, str], tool_rooted: set[
     last = target.attr if isinstance(target, ast.Attribute) else None
     if last is not None and last not in _NAME_ENDS and not tool_rooted:
         return False  # the commonest case, told without walking the chain
-    node = target
-    while isinstance(node, (ast.Attribute, ast.Call)):
-        if isinstance(node, ast.Attribute):
-            last = last or node.attr
-            node = node.value
-        else:
-            node = node.func
-    if not isinstance(node, ast.Name) or node.id not in aliases:
+    root = chain_root(target)
+    if root not in aliases:
         return False  # not an imported name: `qualified_name` is None
-    if node.id in tool_rooted:
+    if root in tool_rooted:
         return True
-    return (last or aliases[node.id].rsplit(".", 1)[-1]) in _NAME_ENDS
+    node = target
+    while last is None and node.__class__ is ast.Call:  # a called call (`f()()`): its outermost attribute
+        node = node.func
+        last = node.attr if node.__class__ is ast.Attribute else None
+    return (last or aliases[root].rsplit(".", 1)[-1]) in _NAME_ENDS
 
 
 _TARGET = re.compile(r"""^[^#]*?["']?_target_["']?\s*[:=]\s*["']?([A-Za-z_][\w.]*)""")

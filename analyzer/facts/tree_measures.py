@@ -156,9 +156,10 @@ def measure_tree(tree: ast.AST) -> TreeMeasures:
             if kind in _OPERATIONS:
                 halstead.add(*_operation(node), context)
             add_children((node,), append)
+    complexity = module.complexity()
     return TreeMeasures(
-        complexity=module.complexity(),
-        total_complexity=module.complexity() + sum(b.complexity() - 1 for b in module.inner),
+        complexity=complexity,
+        total_complexity=complexity + sum(b.complexity() - 1 for b in module.inner),
         functions=dict(_reported(module)),
         halstead_volume=halstead.volume,
     )

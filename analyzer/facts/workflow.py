@@ -31,7 +31,6 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ..model import Evidence
@@ -41,7 +40,7 @@ from ..sources import Sources
 from .codepass import SourceFile, code_pass, per_file
 from .common import cell_evidence, excerpt
 from .files import detect_docker
-from .pycode import CodeUnit, chain_root, dotted_name, import_aliases, nodes_of, qualified_name
+from .pycode import CodeUnit, called_name, chain_root, dotted_name, import_aliases, nodes_of, qualified_name
 from .readme import ReadmeSource
 from .readme_document import Document, parse_readme
 from .testing import is_test_path
@@ -316,21 +315,14 @@ def _entry_points(repo: RepoView, code: list[_FileWorkflow]) -> tuple[list[Evide
 
 def _strings(units: list[CodeUnit]) -> set[str]:
     """String constants of one file's code, split into path pieces: whole strings, segments, stems."""
-    # Each distinct string is split once: a file repeats its strings ("float32", dict keys), and so do
-    # files, and the pieces depend on the string alone.
+    # each distinct string is split once: a file repeats its strings ("float32", dict keys)
     texts = {node.value for unit in units for node in nodes_of(unit.tree, ast.Constant)
              if isinstance(node.value, str) and len(node.value) < 300}
-    return set().union(*map(_string_tokens, texts))
+    return set().union(*(_path_tokens(text) for text in texts))
 
 
 _PATH_PIECES = re.compile(r"[\s\"'`=,()\[\]]+")
 _PATH_SEPARATORS = re.compile(r"[/\\]+")
-
-
-@lru_cache(maxsize=8192)
-def _string_tokens(text: str) -> frozenset[str]:
-    """`_path_tokens` of a short string constant, remembered."""
-    return frozenset(_path_tokens(text))
 
 
 def _path_tokens(text: str) -> Iterator[str]:
@@ -519,12 +511,6 @@ def _may_name_download(func: ast.expr, prefix_heads: frozenset[str]) -> bool:
     return bool(prefix_heads) and chain_root(func) in prefix_heads
 
 
-def _called_name(func: ast.expr) -> str | None:
-    """The attribute or the name called (`read_csv` of `pd.read_csv`), else None: the last part of
-    `dotted_name(func)` when that is a name, which a call in the chain (`f()`) never is."""
-    return func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else None
-
-
 def _fetches_data(call: ast.Call, aliases: dict[str, str], path: str, constants: dict[str, str],
                   prefix_heads: frozenset[str]) -> bool:
     if call.keywords and any(k.arg == "download" and isinstance(k.value, ast.Constant) and k.value.value is True
@@ -540,10 +526,8 @@ def _fetches_data(call: ast.Call, aliases: dict[str, str], path: str, constants:
         return True
     if ".datasets." in name and name.endswith(f".{_DATASET_LOADER}"):  # keras.datasets.mnist.load_data
         return True
-    if _called_name(call.func) not in _URL_READERS:
-        return False  # the dotted name's last part below is this name, or none of the readers
-    short = (dotted_name(call.func) or "").rsplit(".", 1)[-1]
-    return (short in _URL_READERS and bool(call.args)
+    # a reader called by name (the last part of the dotted name, when the chain has one)
+    return (called_name(call.func) in _URL_READERS and bool(call.args) and dotted_name(call.func) is not None
             and _arg_text(call.args[0], constants).startswith(("http://", "https://")))
 
 
@@ -575,13 +559,8 @@ def _code_data_access(units: list[CodeUnit]) -> list[Evidence]:
     prefix_heads = _heads_towards(aliases, _DOWNLOAD_PREFIXES)
     constants = _module_strings(units)
     for unit in units:
-        downloaders = [node for node in nodes_of(unit.tree, ast.FunctionDef, ast.AsyncFunctionDef)
-                       if _downloads_data(node, unit.path)]
-        # The calls alone are in walk order too: interleaving them with the functions (rarely any) is
-        # needed only when some function counts.
-        kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Call) if downloaders else (ast.Call,)
-        for node in nodes_of(unit.tree, *kinds):
-            if (node in downloaders if node.__class__ is not ast.Call
+        for node in nodes_of(unit.tree, ast.FunctionDef, ast.AsyncFunctionDef, ast.Call):
+            if (_downloads_data(node, unit.path) if node.__class__ is not ast.Call
                     else _fetches_data(node, aliases, unit.path, constants, prefix_heads)):
                 found.append(unit.evidence(node.lineno))
     return found
